@@ -1,0 +1,29 @@
+import { Keyring } from '@polkadot/keyring';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { UNIT } from './metadata/stardustMetadata.js';
+import { endow } from './runtime/balances.js';
+import type { ExecutionContext } from './runtime/ExecutionContext.js';
+
+export const DEV_ACCOUNT_NAMES = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'] as const;
+export type DevAccountName = (typeof DEV_ACCOUNT_NAMES)[number];
+
+export const GENESIS_ENDOWMENT = 1_000_000n * UNIT;
+
+/** The dev accounts (`//Alice` …) as sr25519 keyring pairs, SS58 prefix 42. */
+export function devPairs(): Record<DevAccountName, KeyringPair> {
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  return Object.fromEntries(
+    DEV_ACCOUNT_NAMES.map((name) => [name, keyring.addFromUri(`//${name}`)]),
+  ) as Record<DevAccountName, KeyringPair>;
+}
+
+/** Genesis as in the Stardust dev preset: endowed dev accounts, //Alice as sudo, no gifts. */
+export function writeGenesis(ctx: ExecutionContext, pairs: Record<DevAccountName, KeyringPair>): void {
+  let issuance = 0n;
+  for (const name of DEV_ACCOUNT_NAMES) {
+    endow(ctx, pairs[name].publicKey, GENESIS_ENDOWMENT);
+    issuance += GENESIS_ENDOWMENT;
+  }
+  ctx.storage.set('Balances.TotalIssuance', [], issuance);
+  ctx.storage.set('Sudo.Key', [], pairs.Alice.publicKey);
+}

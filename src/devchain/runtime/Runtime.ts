@@ -1,0 +1,244 @@
+import type { Call, Extrinsic, MultiAddress } from '@polkadot/types/interfaces';
+import type { Registry } from '@polkadot/types/types';
+import { compactToU8a, u8aConcat, u8aToHex, u8aToU8a } from '@polkadot/util';
+import { blake2AsHex, blake2AsU8a, signatureVerify } from '@polkadot/util-crypto';
+import type { BlockStore, HeaderJson, Hex, StoredBlock } from '../BlockStore.js';
+import { PALLET_INDEX, RUNTIME_VERSION, type StardustMetadata } from '../metadata/stardustMetadata.js';
+import { readAccount, writeAccount } from './balances.js';
+import { big } from './codecValues.js';
+import { DispatchError } from './DispatchError.js';
+import { dispatchCall } from './dispatchCall.js';
+import { ExecutionContext, type RuntimeEvent } from './ExecutionContext.js';
+import { StorageOverlay } from './StorageOverlay.js';
+
+/** A transaction-pool rejection, answered as the node's JSON-RPC error. */
+export class InvalidTransaction extends Error {
+  readonly code: number;
+  readonly data: string;
+
+  constructor(code: number, message: string, data: string) {
+    super(`${message}: ${data}`);
+    this.name = 'InvalidTransaction';
+    this.code = code;
+    this.data = data;
+  }
+}
+
+const invalid = (data: string) => new InvalidTransaction(1010, 'Invalid Transaction', data);
+
+export interface ValidExtrinsic {
+  hex: Hex;
+  hash: Hex;
+  signer: Uint8Array;
+  nonce: number;
+  call: Call;
+}
+
+export interface BlockResult {
+  block: StoredBlock;
+  events: RuntimeEvent[];
+}
+
+const PAYLOAD_HASH_THRESHOLD_BYTES = 256;
+/** The version byte's top bit marks a signed extrinsic. */
+const EXTRINSIC_VERSION_MASK = 0x7f;
+const EXTRINSIC_WEIGHT = { refTime: 200_000_000n, proofSize: 4_000n };
+const INHERENT_WEIGHT = { refTime: 5_000_000n, proofSize: 1_500n };
+
+const PHASE = { ApplyExtrinsic: 0, Finalization: 1, Initialization: 2 } as const;
+
+/** Executes blocks: validates signed extrinsics as a node's pool would and applies them. */
+export class Runtime {
+  readonly registry: Registry;
+  readonly #meta: StardustMetadata;
+  readonly #store: BlockStore;
+
+  constructor(registry: Registry, meta: StardustMetadata, store: BlockStore) {
+    this.registry = registry;
+    this.#meta = meta;
+    this.#store = store;
+  }
+
+  newOverlay(): StorageOverlay {
+    return new StorageOverlay(this.#store, this.registry, this.#meta.storage);
+  }
+
+  /** Account nonce at the head. */
+  accountNonce(who: Uint8Array): number {
+    return readAccount(new ExecutionContext(this.newOverlay(), this.#store.head.number), who).nonce;
+  }
+
+  /** Checks an extrinsic as the transaction pool does. `expectedNonce` accounts for pending ones. */
+  validate(hex: string, expectedNonce: (who: Uint8Array) => number): ValidExtrinsic {
+    let ext: Extrinsic;
+    try {
+      ext = this.registry.createType('Extrinsic', hex);
+    } catch (error) {
+      throw new InvalidTransaction(
+        1002,
+        'Verification Error',
+        `Could not decode extrinsic: ${String(error)}`,
+      );
+    }
+    if (ext.toHex() !== hex.toLowerCase()) {
+      throw new InvalidTransaction(1002, 'Verification Error', 'Could not decode extrinsic: trailing bytes');
+    }
+    if (!ext.isSigned) {
+      throw new InvalidTransaction(
+        1011,
+        'Unknown Transaction Validity',
+        'Could not find an unsigned validator for the unsigned transaction',
+      );
+    }
+    const signer = ext.signer as unknown as MultiAddress;
+    if (signer.type !== 'Id') throw invalid('Transaction has a bad signature');
+    const who = signer.value.toU8a();
+    const head = this.#store.head;
+    const era = ext.era;
+    let birthHash = this.#store.genesis.hash;
+    if (era.isMortalEra) {
+      const mortal = era.asMortalEra;
+      const current = head.number;
+      const birth = mortal.birth(current);
+      const birthBlock = this.#store.byNumber(birth);
+      if (!birthBlock || mortal.death(current) <= current)
+        throw invalid('Transaction has an ancient birth block');
+      birthHash = birthBlock.hash;
+    }
+    const account = readAccount(new ExecutionContext(this.newOverlay(), head.number), who);
+    const nonce = ext.nonce.toNumber();
+    const expected = expectedNonce(who);
+    if (nonce < account.nonce) throw invalid('Transaction is outdated');
+    if (nonce > expected) throw invalid('Transaction will be valid in the future');
+    if (nonce < expected)
+      throw new InvalidTransaction(
+        1014,
+        'Priority is too low',
+        'Transaction with the same nonce is already in the pool',
+      );
+    if (account.providers === 0) throw invalid('Inability to pay some fees (e.g. account balance too low)');
+    const signature = ext.signature as unknown as { mode?: { toNumber(): number } };
+    if (signature.mode && signature.mode.toNumber() !== 0) throw invalid('Transaction has a bad signature');
+    const payload = this.registry.createType(
+      'ExtrinsicPayload',
+      {
+        method: ext.method.toHex(),
+        era: ext.era,
+        nonce: ext.nonce,
+        tip: ext.tip,
+        specVersion: RUNTIME_VERSION.specVersion,
+        transactionVersion: RUNTIME_VERSION.transactionVersion,
+        genesisHash: this.#store.genesis.hash,
+        blockHash: birthHash,
+        mode: 0,
+        metadataHash: null,
+      },
+      { version: ext.version & EXTRINSIC_VERSION_MASK },
+    );
+    let message = payload.toU8a({ method: true });
+    if (message.length > PAYLOAD_HASH_THRESHOLD_BYTES) message = blake2AsU8a(message);
+    const multiSignature = (ext.inner.signature as unknown as { multiSignature: { toU8a(): Uint8Array } })
+      .multiSignature;
+    const check = signatureVerify(message, multiSignature.toU8a(), who);
+    if (!check.isValid || check.isWrapped) throw invalid('Transaction has a bad signature');
+    return {
+      hex: ext.toHex() as Hex,
+      hash: blake2AsHex(u8aToU8a(hex)) as Hex,
+      signer: who,
+      nonce,
+      call: ext.method as Call,
+    };
+  }
+
+  /** Builds, executes and stores the next block. */
+  buildBlock(extrinsics: readonly ValidExtrinsic[], timestampMs: number): BlockResult {
+    const parent = this.#store.head;
+    const number = parent.number + 1;
+    const overlay = this.newOverlay();
+    const ctx = new ExecutionContext(overlay, number);
+    overlay.set('System.Number', [], number);
+    overlay.set('System.ParentHash', [], parent.hash);
+    overlay.set('System.BlockHash', [parent.number], parent.hash);
+
+    const previousNow = Number(big(overlay.getOrDefault('Timestamp.Now')));
+    const now = Math.max(timestampMs, previousNow + 1);
+    ctx.setPhase(0);
+    overlay.set('Timestamp.Now', [], now);
+    ctx.emit('System', 'ExtrinsicSuccess', {
+      dispatchInfo: { weight: INHERENT_WEIGHT, class: 'Mandatory', paysFee: 'Yes' },
+    });
+    const bodies: Hex[] = [this.#timestampInherent(now)];
+
+    for (const ext of extrinsics) {
+      ctx.setPhase(bodies.length);
+      bodies.push(ext.hex);
+      const account = readAccount(ctx, ext.signer);
+      account.nonce += 1;
+      writeAccount(ctx, ext.signer, account);
+      const dispatchInfo = { weight: EXTRINSIC_WEIGHT, class: 'Normal', paysFee: 'Yes' };
+      try {
+        ctx.transactional(() => dispatchCall(ctx, { kind: 'signed', who: ext.signer }, ext.call));
+        ctx.emit('System', 'ExtrinsicSuccess', { dispatchInfo });
+      } catch (error) {
+        if (!(error instanceof DispatchError)) throw error;
+        ctx.emit('System', 'ExtrinsicFailed', { dispatchError: error.value, dispatchInfo });
+      }
+    }
+    ctx.setPhase(null);
+    const events = [...ctx.events];
+    overlay.setRaw(overlay.key('System.Events'), u8aToHex(this.encodeEvents(events)));
+    overlay.set('System.EventCount', [], events.length);
+
+    const changes = overlay.changes;
+    const header: HeaderJson = {
+      parentHash: parent.hash,
+      number: `0x${number.toString(16)}`,
+      stateRoot: stateRoot(parent.header.stateRoot, changes),
+      extrinsicsRoot: blake2AsHex(u8aConcat(...bodies.map((b) => u8aToU8a(b)))) as Hex,
+      digest: { logs: [] },
+    };
+    const block = this.#store.append(
+      { number, hash: this.headerHash(header), header, extrinsics: bodies },
+      changes,
+    );
+    return { block, events };
+  }
+
+  headerHash(header: HeaderJson): Hex {
+    return this.registry.createType('Header', header).hash.toHex() as Hex;
+  }
+
+  encodeEvents(events: readonly RuntimeEvent[]): Uint8Array {
+    const records = events.map((event) => {
+      const phase =
+        event.phase === null
+          ? new Uint8Array([PHASE.Finalization])
+          : u8aConcat(new Uint8Array([PHASE.ApplyExtrinsic]), le32(event.phase));
+      const palletEvent = this.registry
+        .createType(this.registry.createLookupType(this.#meta.typeIds.palletEvent[event.pallet]), {
+          [event.name]: event.data,
+        })
+        .toU8a();
+      return u8aConcat(phase, new Uint8Array([PALLET_INDEX[event.pallet]]), palletEvent, new Uint8Array([0]));
+    });
+    return u8aConcat(compactToU8a(records.length), ...records);
+  }
+
+  #timestampInherent(now: number): Hex {
+    const method = this.registry.createType('Call', { callIndex: [1, 0], args: { now } });
+    return this.registry.createType('Extrinsic', { method }).toHex() as Hex;
+  }
+}
+
+function le32(value: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, value, true);
+  return out;
+}
+
+/** Not a trie root, but deterministic and different whenever the state changes. */
+export function stateRoot(parentRoot: Hex, changes: Map<Hex, Hex | null>): Hex {
+  const parts: string[] = [parentRoot];
+  for (const key of [...changes.keys()].sort()) parts.push(key, changes.get(key) ?? '-');
+  return blake2AsHex(parts.join('')) as Hex;
+}

@@ -1,0 +1,65 @@
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Express `trust proxy`: `false` (use the socket address), a hop count, or the addresses/CIDRs
+ * (or Express names `loopback`, `linklocal`, `uniquelocal`) of the proxies to trust.
+ * Never `true`: that lets any client pick its IP (and its rate-limit bucket) via X-Forwarded-For.
+ */
+export type TrustProxy = false | number | readonly string[];
+
+/** The validated, deep-frozen configuration of the process. Built once by `loadConfig`. */
+export interface Config {
+  readonly nodeEnv: NodeEnv;
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    readonly trustProxy: TrustProxy;
+    readonly bodyLimitBytes: number;
+    readonly shutdownTimeoutMs: number;
+  };
+  readonly chain: {
+    /** `undefined`: start the embedded dev chain (never in production). */
+    readonly wsEndpoint: string | undefined;
+    readonly devchainPort: number;
+  };
+  readonly livekit: {
+    readonly url: string;
+    readonly apiKey: string;
+    readonly apiSecret: string;
+    readonly tokenTtlSeconds: number;
+    readonly roomEmptyTimeoutSeconds: number;
+    /** 0: no limit. */
+    readonly maxParticipants: number;
+  };
+  readonly redis: {
+    /** `undefined`: in-memory fallback (single instance only). */
+    readonly url: string | undefined;
+    readonly keyPrefix: string;
+  };
+  readonly cors: {
+    /** `true` only outside production: `Access-Control-Allow-Origin: *`, never with credentials. */
+    readonly anyOrigin: boolean;
+    /** Exact origins (`scheme://host[:port]`) allowed when `anyOrigin` is false. */
+    readonly origins: readonly string[];
+  };
+  readonly auth: {
+    readonly signatureMaxAgeMs: number;
+  };
+  readonly log: {
+    readonly level: LogLevel;
+  };
+  readonly rateLimit: {
+    readonly ipWindowMs: number;
+    readonly ipMaxRequests: number;
+    readonly accountWindowMs: number;
+    readonly accountMaxRequests: number;
+  };
+  readonly metrics: {
+    /** `undefined`: no bearer token configured. */
+    readonly token: string | undefined;
+  };
+}

@@ -1,0 +1,52 @@
+import type { Config } from './Config.js';
+import { DEV_LIVEKIT_API_KEY, DEV_LIVEKIT_API_SECRET, DEV_LIVEKIT_URL } from './configDefaults.js';
+import type { Env } from './envSchema.js';
+
+/**
+ * Shapes validated variables into the nested `Config`. The dev fallbacks below are reachable
+ * outside production only: `productionGuardRails` requires those variables in production.
+ */
+export function buildConfig(env: Env): Config {
+  return {
+    nodeEnv: env.NODE_ENV,
+    server: {
+      host: env.HOST,
+      port: env.PORT,
+      trustProxy: env.TRUST_PROXY,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    },
+    chain: {
+      wsEndpoint: env.CHAIN_WS_ENDPOINT,
+      devchainPort: env.DEVCHAIN_PORT,
+    },
+    livekit: {
+      url: env.LIVEKIT_URL ?? DEV_LIVEKIT_URL,
+      apiKey: env.LIVEKIT_API_KEY ?? DEV_LIVEKIT_API_KEY,
+      apiSecret: env.LIVEKIT_API_SECRET ?? DEV_LIVEKIT_API_SECRET,
+      tokenTtlSeconds: env.LIVEKIT_TOKEN_TTL,
+      roomEmptyTimeoutSeconds: env.LIVEKIT_ROOM_EMPTY_TIMEOUT,
+      maxParticipants: env.LIVEKIT_MAX_PARTICIPANTS,
+    },
+    redis: {
+      url: env.REDIS_URL,
+      keyPrefix: env.REDIS_KEY_PREFIX,
+    },
+    cors: env.CORS_ORIGIN ?? { anyOrigin: true, origins: [] },
+    auth: {
+      signatureMaxAgeMs: env.SIGNATURE_MAX_AGE_MS,
+    },
+    log: {
+      level: env.LOG_LEVEL,
+    },
+    rateLimit: {
+      ipWindowMs: env.RATE_LIMIT_WINDOW_MS,
+      ipMaxRequests: env.RATE_LIMIT_IP_MAX,
+      accountWindowMs: env.RATE_LIMIT_ACCOUNT_WINDOW_MS,
+      accountMaxRequests: env.RATE_LIMIT_ACCOUNT_MAX,
+    },
+    metrics: {
+      token: env.METRICS_TOKEN,
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Defaults of every environment variable (see `.env.example`). Each name carries its unit.
+ * Values that differ between development and production live next to the guard rails instead.
+ */
+export const DEFAULT_PORT = 3001;
+export const DEFAULT_HOST = '0.0.0.0';
+export const DEFAULT_NODE_ENV = 'development';
+export const DEFAULT_DEVCHAIN_PORT = 9944;
+
+/** `livekit-server --dev` values: accepted outside production only. */
+export const DEV_LIVEKIT_URL = 'ws://localhost:7880';
+export const DEV_LIVEKIT_API_KEY = 'devkey';
+export const DEV_LIVEKIT_API_SECRET = 'secret';
+/** LiveKit itself warns below this; a short HS256 secret can be brute-forced offline from one token. */
+export const MIN_PRODUCTION_LIVEKIT_SECRET_CHARS = 32;
+
+/** Short on purpose: LiveKit refreshes tokens of connected clients, so this only bounds misuse. */
+export const DEFAULT_LIVEKIT_TOKEN_TTL_SECONDS = 10 * 60;
+export const MIN_LIVEKIT_TOKEN_TTL_SECONDS = 30;
+export const MAX_LIVEKIT_TOKEN_TTL_SECONDS = 24 * 60 * 60;
+export const DEFAULT_LIVEKIT_ROOM_EMPTY_TIMEOUT_SECONDS = 5 * 60;
+export const MAX_LIVEKIT_ROOM_EMPTY_TIMEOUT_SECONDS = 24 * 60 * 60;
+/** 0 means "no limit" to LiveKit; a cap keeps one room from taking a whole SFU node. */
+export const DEFAULT_LIVEKIT_MAX_PARTICIPANTS = 1000;
+export const MAX_LIVEKIT_MAX_PARTICIPANTS = 100_000;
+
+export const DEFAULT_REDIS_KEY_PREFIX = 'livestream:';
+
+/** DESIGN §4.1: signed timestamps are accepted within ±5 minutes. */
+export const DEFAULT_SIGNATURE_MAX_AGE_MS = 5 * 60 * 1000;
+export const MIN_SIGNATURE_MAX_AGE_MS = 1000;
+export const MAX_SIGNATURE_MAX_AGE_MS = 60 * 60 * 1000;
+
+export const DEFAULT_LOG_LEVEL = 'info';
+
+/** Beyond this many hops a hop count is almost certainly a mistake. */
+export const MAX_TRUST_PROXY_HOPS = 10;
+
+export const DEFAULT_RATE_LIMIT_WINDOW_MS = 60 * 1000;
+/** Generous: mobile users share carrier-grade NAT addresses (DESIGN §4.2). */
+export const DEFAULT_RATE_LIMIT_IP_MAX_REQUESTS = 600;
+export const DEFAULT_RATE_LIMIT_ACCOUNT_WINDOW_MS = 60 * 1000;
+/** The tight limit: token requests per account per window. */
+export const DEFAULT_RATE_LIMIT_ACCOUNT_MAX_REQUESTS = 20;
+export const MIN_RATE_LIMIT_WINDOW_MS = 1000;
+export const MAX_RATE_LIMIT_WINDOW_MS = 24 * 60 * 60 * 1000;
+export const MAX_RATE_LIMIT_REQUESTS = 1_000_000;
+
+/** Signed token requests are a few hundred bytes; 16 KiB leaves room without inviting abuse. */
+export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
+export const MIN_BODY_LIMIT_BYTES = 1024;
+export const MAX_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** A short bearer token is guessable; require some length when one is set. */
+export const MIN_METRICS_TOKEN_CHARS = 16;
+
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+export const MIN_SHUTDOWN_TIMEOUT_MS = 100;
+export const MAX_SHUTDOWN_TIMEOUT_MS = 5 * 60 * 1000;

@@ -1,0 +1,40 @@
+import cors from 'cors';
+import type { RequestHandler } from 'express';
+import type { Config } from '../../config/Config.js';
+
+/** How long browsers may cache a preflight answer. */
+const PREFLIGHT_MAX_AGE_SECONDS = 10 * 60;
+const ALLOWED_METHODS = ['GET', 'HEAD', 'POST'];
+const ALLOWED_HEADERS = ['Content-Type', 'X-Request-Id'];
+const EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy'];
+
+export interface CorsPolicyOptions {
+  cors: Config['cors'];
+}
+
+/**
+ * CORS from an exact allow-list: a listed origin is echoed with `Vary: Origin`, any other origin
+ * gets no `Access-Control-Allow-Origin`. "Any origin" (development only; config refuses it in
+ * production) is a literal `*`. Credentials are never allowed: the API authenticates by wallet
+ * signature in the body, so nothing ambient (cookies) must ride along cross-site, and a reflected
+ * origin with credentials would let any site read responses.
+ */
+export function corsPolicy(options: CorsPolicyOptions): RequestHandler {
+  const allowed = new Set(options.cors.origins);
+  const corsMiddleware = cors({
+    origin: options.cors.anyOrigin
+      ? '*'
+      : (origin, callback) => callback(null, origin !== undefined && allowed.has(origin) ? origin : false),
+    credentials: false,
+    methods: ALLOWED_METHODS,
+    allowedHeaders: ALLOWED_HEADERS,
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: PREFLIGHT_MAX_AGE_SECONDS,
+  });
+  return (req, res, next) => {
+    // The answer depends on Origin in allow-list mode, including for refused origins, so shared
+    // caches must key on it.
+    if (!options.cors.anyOrigin) res.vary('Origin');
+    corsMiddleware(req, res, next);
+  };
+}

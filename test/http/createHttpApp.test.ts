@@ -1,0 +1,69 @@
+import express, { type Express } from 'express';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { httpTestApp } from '../support/httpTestApp.js';
+
+describe('createHttpApp', () => {
+  it('mounts domain routes with JSON bodies already parsed', async () => {
+    const { app } = httpTestApp(
+      {},
+      {
+        mount: (a) => {
+          const router = express.Router();
+          router.post('/echo', (req, res) => {
+            res.json({ received: req.body as unknown });
+          });
+          a.use('/api/livestream', router);
+        },
+      },
+    );
+    const res = await request(app).post('/api/livestream/echo').send({ roomId: 0 }).expect(200);
+    expect(res.body).toEqual({ received: { roomId: 0 } });
+  });
+
+  it('gives raw-body routes the untouched bytes (webhook signatures hash them)', async () => {
+    const payload = '{"event":"participant_joined", "id":"EV_1"}';
+    const { app } = httpTestApp(
+      {},
+      {
+        mountRawBodyRoutes: (a: Express) => {
+          a.post('/api/livekit/webhook', express.raw({ type: 'application/webhook+json' }), (req, res) => {
+            res.json({ raw: Buffer.isBuffer(req.body) ? req.body.toString('utf8') : null });
+          });
+        },
+        mount: () => {},
+      },
+    );
+    const res = await request(app)
+      .post('/api/livekit/webhook')
+      .set('Content-Type', 'application/webhook+json')
+      .send(payload)
+      .expect(200);
+    expect(res.body).toEqual({ raw: payload });
+  });
+
+  it('sets helmet security headers suited to a JSON API and no X-Powered-By', async () => {
+    const { app } = httpTestApp({}, { mount: () => {} });
+    const res = await request(app).get('/anything').expect(404);
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('parses query strings flat (no nested objects from qs)', async () => {
+    const { app } = httpTestApp(
+      {},
+      {
+        mount: (a) => {
+          a.get('/q', (req, res) => {
+            res.json(req.query);
+          });
+        },
+      },
+    );
+    const res = await request(app).get('/q?status[$ne]=Live&page=2').expect(200);
+    expect(res.body).toEqual({ 'status[$ne]': 'Live', page: '2' });
+  });
+});

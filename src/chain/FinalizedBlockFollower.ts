@@ -1,0 +1,135 @@
+import type { Logger } from 'pino';
+import type { ChainClient } from './ChainClient.js';
+import type { BlockRef, FinalizedBlock } from './types.js';
+
+export type BlockHandler = (block: FinalizedBlock) => void | Promise<void>;
+/** Called when following (re)starts from `head` without history: load state at `head`. */
+export type ResetHandler = (head: BlockRef) => void | Promise<void>;
+
+export interface FinalizedBlockFollowerOptions {
+  chain: ChainClient;
+  logger: Logger;
+}
+
+/**
+ * Follows finalized blocks without gaps: for every finalized head it processes each block from
+ * the last processed number + 1 up to the head, in order, through one serial queue. Raw finalized
+ * head notifications skip numbers (GRANDPA, reconnects); reading each block by number fills them.
+ * The genesis hash is checked on every (re)connection; another chain means a reset.
+ */
+export class FinalizedBlockFollower {
+  readonly #chain: ChainClient;
+  readonly #logger: Logger;
+  readonly #blockHandlers: BlockHandler[] = [];
+  readonly #resetHandlers: ResetHandler[] = [];
+  #cursor: BlockRef | null = null;
+  #genesis: string | null = null;
+  #target = 0;
+  #queue: Promise<void> = Promise.resolve();
+  #unsubscribeHeads: (() => void) | null = null;
+  #unsubscribeStatus: (() => void) | null = null;
+  #stopped = false;
+  #resets = 0;
+
+  constructor(options: FinalizedBlockFollowerOptions) {
+    this.#chain = options.chain;
+    this.#logger = options.logger.child({ module: 'follower' });
+  }
+
+  /** Every handler runs for each block, in registration order; the cursor moves when all succeeded. */
+  onBlock(handler: BlockHandler): void {
+    this.#blockHandlers.push(handler);
+  }
+
+  onReset(handler: ResetHandler): void {
+    this.#resetHandlers.push(handler);
+  }
+
+  /** The last fully processed finalized block (null before the first sync). */
+  get cursor(): BlockRef | null {
+    return this.#cursor;
+  }
+
+  /** Finalized blocks known but not processed yet. */
+  get lagBlocks(): number {
+    return this.#cursor ? Math.max(0, this.#target - this.#cursor.number) : this.#target;
+  }
+
+  /** How many times following restarted from a fresh state (first start included). */
+  get resets(): number {
+    return this.#resets;
+  }
+
+  start(): void {
+    this.#unsubscribeStatus = this.#chain.onStatusChange((status) => {
+      if (status === 'connected') this.#enqueue(() => this.#sync());
+    });
+    if (this.#chain.status === 'connected') this.#enqueue(() => this.#sync());
+  }
+
+  /** Resolves when everything queued so far has been processed (or failed). */
+  idle(): Promise<void> {
+    return this.#queue;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#unsubscribeStatus?.();
+    this.#unsubscribeHeads?.();
+    this.#unsubscribeHeads = null;
+    await this.#queue;
+  }
+
+  #enqueue(task: () => Promise<void>): void {
+    this.#queue = this.#queue.then(async () => {
+      if (this.#stopped) return;
+      try {
+        await task();
+      } catch (error) {
+        // The chain went away mid-way: the cursor stays at the last complete block and the next
+        // connection or head resumes from there.
+        this.#logger.warn({ err: error, cursor: this.#cursor?.number }, 'following paused');
+      }
+    });
+  }
+
+  async #sync(): Promise<void> {
+    const genesis = await this.#chain.blockHash(0);
+    const head = await this.#chain.finalizedHead();
+    this.#target = Math.max(this.#target, head.number);
+    if (genesis !== this.#genesis || !this.#cursor || head.number < this.#cursor.number) {
+      if (this.#genesis !== null)
+        this.#logger.warn({ genesis, head: head.number }, 'chain changed: restarting from its head');
+      await this.#reset(head);
+      this.#genesis = genesis;
+    } else {
+      await this.#catchUp(head.number);
+    }
+    if (!this.#unsubscribeHeads) {
+      // The provider re-subscribes by itself after a reconnection.
+      this.#unsubscribeHeads = await this.#chain.subscribeFinalizedHeads((h) => {
+        this.#target = Math.max(this.#target, h.number);
+        this.#enqueue(() => this.#catchUp(h.number));
+      });
+    }
+  }
+
+  async #reset(head: BlockRef): Promise<void> {
+    for (const handler of this.#resetHandlers) await handler(head);
+    this.#cursor = head;
+    this.#target = head.number;
+    this.#resets++;
+  }
+
+  async #catchUp(to: number): Promise<void> {
+    while (this.#cursor && this.#cursor.number < to && !this.#stopped) {
+      const number = this.#cursor.number + 1;
+      const hash = await this.#chain.blockHash(number);
+      if (hash === null) return;
+      const ref = { number, hash };
+      const block: FinalizedBlock = { ...ref, events: await this.#chain.livestreamEvents(ref) };
+      for (const handler of this.#blockHandlers) await handler(block);
+      this.#cursor = ref;
+    }
+  }
+}

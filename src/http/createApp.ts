@@ -1,0 +1,46 @@
+import type { Express, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { ChainRooms } from '../chain/ChainRooms.js';
+import type { HealthReport } from '../observability/healthReport.js';
+import type { ViewerPresence } from '../presence/ViewerPresence.js';
+import type { TokenService } from '../tokens/TokenService.js';
+import { createHttpApp, type HttpAppConfig } from './createHttpApp.js';
+import type { RateLimitStoreFactory } from './middleware/rateLimits.js';
+import { healthRouter } from './routes/healthRouter.js';
+import { livestreamRouter } from './routes/livestreamRouter.js';
+
+export const API_BASE_PATH = '/api/livestream';
+
+export interface AppDeps {
+  config: HttpAppConfig;
+  logger: Logger;
+  tokens: TokenService;
+  rooms: ChainRooms;
+  presence: ViewerPresence;
+  accountLimiter: RequestHandler;
+  health: () => HealthReport;
+  createRateLimitStore?: RateLimitStoreFactory;
+}
+
+/** The whole HTTP API; never listens (the composition root serves it, tests use supertest). */
+export function createApp(deps: AppDeps): Express {
+  const health = healthRouter({ report: deps.health, ready: () => deps.rooms.available });
+  return createHttpApp({
+    config: deps.config,
+    logger: deps.logger,
+    ...(deps.createRateLimitStore ? { createRateLimitStore: deps.createRateLimitStore } : {}),
+    mount: (app) => {
+      app.use('/health', health);
+      app.use(`${API_BASE_PATH}/health`, health);
+      app.use(
+        API_BASE_PATH,
+        livestreamRouter({
+          tokens: deps.tokens,
+          rooms: deps.rooms,
+          presence: deps.presence,
+          accountLimiter: deps.accountLimiter,
+        }),
+      );
+    },
+  });
+}

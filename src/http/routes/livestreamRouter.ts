@@ -1,0 +1,103 @@
+import { type RequestHandler, Router } from 'express';
+import type { z } from 'zod';
+import { parseAccount } from '../../auth/parseAccount.js';
+import type { ChainRooms } from '../../chain/ChainRooms.js';
+import type { ChainRoom } from '../../chain/types.js';
+import { AppError } from '../../errors/AppError.js';
+import type { ViewerPresence } from '../../presence/ViewerPresence.js';
+import type { TokenService } from '../../tokens/TokenService.js';
+import { setRateLimitAccount } from '../middleware/rateLimits.js';
+import {
+  CoHostTokenBody,
+  PublisherTokenBody,
+  RoomParams,
+  RoomsQuery,
+  ViewerLeaveBody,
+  ViewerTokenBody,
+} from '../schemas.js';
+
+export interface LivestreamRouterDeps {
+  tokens: TokenService;
+  rooms: ChainRooms;
+  presence: ViewerPresence;
+  /** The per-account limiter shared by every signed endpoint. */
+  accountLimiter: RequestHandler;
+}
+
+export type RoomResponse = ChainRoom & { currentViewers: number };
+
+const BODY = 'parsedBody';
+
+/**
+ * Parses the body, then counts the request against the caller's account before anything
+ * expensive (the signature check) runs.
+ */
+function signedRequest<S extends z.ZodType<{ address: string }>>(
+  schema: S,
+  limiter: RequestHandler,
+): RequestHandler[] {
+  const parse: RequestHandler = (req, res, next) => {
+    const body = schema.parse(req.body);
+    const account = parseAccount(body.address);
+    if (!account)
+      throw new AppError('VALIDATION_ERROR', 'address: must be an SS58 address or a 0x public key');
+    res.locals[BODY] = body;
+    setRateLimitAccount(res, account.address);
+    next();
+  };
+  return [parse, limiter];
+}
+
+function bodyOf<T>(res: { locals: Record<string, unknown> }): T {
+  return res.locals[BODY] as T;
+}
+
+/** The `/api/livestream` routes of DESIGN.md §4.2. */
+export function livestreamRouter(deps: LivestreamRouterDeps): Router {
+  const { tokens, rooms, presence, accountLimiter } = deps;
+  const router = Router();
+  const withViewers = (room: ChainRoom): RoomResponse => ({
+    ...room,
+    currentViewers: presence.count(room.id),
+  });
+
+  router.post('/publisher-token', ...signedRequest(PublisherTokenBody, accountLimiter), async (_req, res) => {
+    res.json(await tokens.issuePublisherToken(bodyOf<z.output<typeof PublisherTokenBody>>(res)));
+  });
+
+  router.post('/viewer-token', ...signedRequest(ViewerTokenBody, accountLimiter), async (_req, res) => {
+    res.json(await tokens.issueViewerToken(bodyOf<z.output<typeof ViewerTokenBody>>(res)));
+  });
+
+  router.post('/co-host-token', ...signedRequest(CoHostTokenBody, accountLimiter), async (_req, res) => {
+    res.json(await tokens.issueCoHostToken(bodyOf<z.output<typeof CoHostTokenBody>>(res)));
+  });
+
+  router.post('/viewer-leave', ...signedRequest(ViewerLeaveBody, accountLimiter), async (_req, res) => {
+    await tokens.leaveAsViewer(bodyOf<z.output<typeof ViewerLeaveBody>>(res));
+    res.json({ success: true });
+  });
+
+  router.get('/room/:roomId', (req, res) => {
+    const { roomId } = RoomParams.parse(req.params);
+    if (!rooms.index.loaded) throw chainUnavailable();
+    const room = rooms.index.get(roomId);
+    if (!room) throw new AppError('ROOM_NOT_FOUND', 'room does not exist');
+    res.json(withViewers(room));
+  });
+
+  router.get('/rooms', (req, res) => {
+    const query = RoomsQuery.parse(req.query);
+    if (!rooms.index.loaded) throw chainUnavailable();
+    const page = rooms.index.query(query);
+    res.json({ rooms: page.rooms.map(withViewers), total: page.total, page: query.page, limit: query.limit });
+  });
+
+  return router;
+}
+
+function chainUnavailable(): AppError {
+  return new AppError('CHAIN_UNAVAILABLE', 'rooms are not loaded yet; try again shortly', {
+    retryAfterSeconds: 5,
+  });
+}

@@ -1,0 +1,38 @@
+export type ServiceStatus = 'connected' | 'disconnected' | 'disabled';
+export type OverallStatus = 'ok' | 'degraded' | 'down';
+
+export interface HealthInputs {
+  chain: 'connected' | 'disconnected';
+  livekit: ServiceStatus;
+  redis: ServiceStatus;
+  finalizedBlock: number | null;
+  followerLagBlocks: number;
+  rooms: number;
+  uptimeSeconds: number;
+  now: number;
+}
+
+export interface HealthReport {
+  status: OverallStatus;
+  timestamp: number;
+  uptimeSeconds: number;
+  services: { chain: ServiceStatus; livekit: ServiceStatus; redis: ServiceStatus };
+  chain: { finalizedBlock: number | null; followerLagBlocks: number; rooms: number };
+}
+
+/** DESIGN.md §4.4: the chain is required; LiveKit's API and Redis only degrade the service. */
+export function healthReport(inputs: HealthInputs): HealthReport {
+  const optionalDown = inputs.livekit === 'disconnected' || inputs.redis === 'disconnected';
+  const status: OverallStatus = inputs.chain === 'disconnected' ? 'down' : optionalDown ? 'degraded' : 'ok';
+  return {
+    status,
+    timestamp: inputs.now,
+    uptimeSeconds: inputs.uptimeSeconds,
+    services: { chain: inputs.chain, livekit: inputs.livekit, redis: inputs.redis },
+    chain: {
+      finalizedBlock: inputs.finalizedBlock,
+      followerLagBlocks: inputs.followerLagBlocks,
+      rooms: inputs.rooms,
+    },
+  };
+}

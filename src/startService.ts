@@ -1,0 +1,152 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { SignedMessageAuthenticator } from './auth/SignedMessageAuthenticator.js';
+import { WorkerSignatureVerifier } from './auth/WorkerSignatureVerifier.js';
+import { ChainRooms } from './chain/ChainRooms.js';
+import { FinalizedBlockFollower } from './chain/FinalizedBlockFollower.js';
+import { PolkadotChainClient } from './chain/PolkadotChainClient.js';
+import type { Config } from './config/Config.js';
+import { type RunningDevChain, startDevChain } from './devchain/startDevChain.js';
+import { createApp } from './http/createApp.js';
+import { createAccountRateLimiter } from './http/middleware/rateLimits.js';
+import { LiveKitHealth } from './livekit/LiveKitHealth.js';
+import { RoomServiceGateway } from './livekit/RoomServiceGateway.js';
+import { TokenMinter } from './livekit/TokenMinter.js';
+import { healthReport } from './observability/healthReport.js';
+import { ViewerPresence } from './presence/ViewerPresence.js';
+import { MemoryReplayGuard } from './store/MemoryReplayGuard.js';
+import { TokenService } from './tokens/TokenService.js';
+
+/** Slow or stuck clients cannot hold a request open for Node's default 5 minutes. */
+export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
+export const HTTP_HEADERS_TIMEOUT_MS = 20_000;
+export const LIVEKIT_REQUEST_TIMEOUT_SECONDS = 5;
+
+export interface RunningService {
+  /** `http://host:port` of the API. */
+  url: string;
+  server: Server;
+  /** The embedded dev chain, when no chain endpoint was configured. */
+  devchain: RunningDevChain | undefined;
+  chain: PolkadotChainClient;
+  follower: FinalizedBlockFollower;
+  rooms: ChainRooms;
+  /** Graceful and idempotent: stop accepting, let requests finish, close every client. */
+  close(): Promise<void>;
+}
+
+export interface StartServiceOptions {
+  config: Config;
+  logger: Logger;
+  /** Listen on this port instead of the configured one (tests pass 0). */
+  port?: number;
+}
+
+/** The composition root's body: builds every dependency from the config and starts serving. */
+export async function startService(options: StartServiceOptions): Promise<RunningService> {
+  const { config, logger } = options;
+  const startedAt = Date.now();
+
+  let devchain: RunningDevChain | undefined;
+  let endpoint = config.chain.wsEndpoint;
+  if (!endpoint) {
+    devchain = await startDevChain({ port: config.chain.devchainPort, seed: { kind: 'demo' } });
+    endpoint = devchain.url;
+    logger.info({ url: devchain.url }, 'embedded dev chain started (demo seed)');
+  }
+
+  const chain = new PolkadotChainClient({ endpoint, logger: logger.child({ module: 'chain' }) });
+  const follower = new FinalizedBlockFollower({ chain, logger });
+  const rooms = new ChainRooms({ chain, follower, logger });
+  const presence = new ViewerPresence();
+  follower.onBlock((block) => {
+    for (const event of block.events) {
+      if ((event.name === 'LiveEnded' || event.name === 'RoomBanned') && event.roomId !== null) {
+        presence.clear(event.roomId);
+      }
+    }
+  });
+
+  const verifier = new WorkerSignatureVerifier();
+  const authenticator = new SignedMessageAuthenticator({
+    verifier,
+    replayGuard: new MemoryReplayGuard(),
+    maxAgeMs: config.auth.signatureMaxAgeMs,
+  });
+  const minter = new TokenMinter({
+    apiKey: config.livekit.apiKey,
+    apiSecret: config.livekit.apiSecret,
+    url: config.livekit.url,
+    ttlSeconds: config.livekit.tokenTtlSeconds,
+  });
+  const gateway = new RoomServiceGateway({
+    url: config.livekit.url,
+    apiKey: config.livekit.apiKey,
+    apiSecret: config.livekit.apiSecret,
+    requestTimeoutSeconds: LIVEKIT_REQUEST_TIMEOUT_SECONDS,
+  });
+  const livekitHealth = new LiveKitHealth(gateway);
+  const tokens = new TokenService({ authenticator, rooms, minter, presence });
+  const accountLimiter = createAccountRateLimiter({
+    windowMs: config.rateLimit.accountWindowMs,
+    limit: config.rateLimit.accountMaxRequests,
+    logger,
+  });
+
+  const app = createApp({
+    config,
+    logger,
+    tokens,
+    rooms,
+    presence,
+    accountLimiter,
+    health: () =>
+      healthReport({
+        chain: chain.status,
+        livekit: livekitHealth.status,
+        redis: 'disabled',
+        finalizedBlock: follower.cursor?.number ?? null,
+        followerLagBlocks: follower.lagBlocks,
+        rooms: rooms.index.size,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        now: Date.now(),
+      }),
+  });
+
+  const server = createServer(app);
+  server.requestTimeout = HTTP_REQUEST_TIMEOUT_MS;
+  server.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? config.server.port, config.server.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  follower.start();
+  livekitHealth.start();
+  const address = server.address() as AddressInfo;
+  const host =
+    config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  logger.info({ url, chain: endpoint }, 'livestream backend listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      livekitHealth.stop();
+      await follower.stop();
+      await chain.close();
+      await verifier.close();
+      await devchain?.close();
+    })();
+    return closing;
+  };
+
+  return { url, server, devchain, chain, follower, rooms, close };
+}

@@ -1,0 +1,146 @@
+import {
+  coHostAccess,
+  needsTicket,
+  publisherAccess,
+  viewerAccess,
+  viewerNeedsFacts,
+} from '../access/roomAccess.js';
+import type { Account } from '../auth/parseAccount.js';
+import type { SignedMessageAuthenticator } from '../auth/SignedMessageAuthenticator.js';
+import { roomMessage } from '../auth/signedMessages.js';
+import type { ChainRooms } from '../chain/ChainRooms.js';
+import type { ChainRoom } from '../chain/types.js';
+import { AppError } from '../errors/AppError.js';
+import type { CoHostMedia } from '../livekit/grantsForRole.js';
+import type { MintedToken, TokenMinter } from '../livekit/TokenMinter.js';
+import type { ViewerPresence } from '../presence/ViewerPresence.js';
+
+/** Clients should retry a CHAIN_UNAVAILABLE answer after this long. */
+export const CHAIN_RETRY_AFTER_SECONDS = 5;
+
+export interface SignedRoomRequest {
+  roomId: number;
+  address: string;
+  signature: string;
+  timestamp: number;
+}
+
+export interface TokenServiceOptions {
+  authenticator: SignedMessageAuthenticator;
+  rooms: ChainRooms;
+  minter: TokenMinter;
+  presence: ViewerPresence;
+}
+
+const DENIAL_MESSAGES: Record<string, string> = {
+  ROOM_NOT_FOUND: 'room does not exist',
+  NOT_ROOM_HOST: 'caller is not the host of this room',
+  ROOM_NOT_AVAILABLE: 'room is ended or banned',
+  ROOM_NOT_LIVE: 'room is not live',
+  VIEWER_BANNED: 'caller is banned from this room',
+  TICKET_REQUIRED: 'this room needs a ticket',
+  NOT_CO_HOST: 'caller is not an active co-host of this room',
+};
+
+/** The token endpoints' use cases: verify the wallet, check the chain, mint the grant. */
+export class TokenService {
+  readonly #auth: SignedMessageAuthenticator;
+  readonly #rooms: ChainRooms;
+  readonly #minter: TokenMinter;
+  readonly #presence: ViewerPresence;
+
+  constructor(options: TokenServiceOptions) {
+    this.#auth = options.authenticator;
+    this.#rooms = options.rooms;
+    this.#minter = options.minter;
+    this.#presence = options.presence;
+  }
+
+  async issuePublisherToken(request: SignedRoomRequest): Promise<MintedToken> {
+    const caller = await this.#authenticate(request);
+    const room = this.#room(request.roomId);
+    deny(publisherAccess(room, caller.address));
+    return this.#minter.mint({ identity: caller.address, roomId: request.roomId, role: 'publisher' });
+  }
+
+  async issueViewerToken(request: SignedRoomRequest): Promise<MintedToken> {
+    const caller = await this.#authenticate(request);
+    const room = this.#room(request.roomId);
+    const facts = { blacklisted: false, hasTicket: false, isCoHost: false };
+    if (room && viewerNeedsFacts(room)) {
+      const lookups = this.#rooms.lookups;
+      const ticketMatters = needsTicket(room, caller.address);
+      const [blacklisted, hasTicket, coHosts] = await this.#read(() =>
+        Promise.all([
+          lookups.isBlacklisted(room.id, caller.accountId),
+          ticketMatters ? lookups.hasTicket(room.id, caller.accountId) : false,
+          ticketMatters ? lookups.coHosts(room.id) : Promise.resolve<string[]>([]),
+        ]),
+      );
+      Object.assign(facts, { blacklisted, hasTicket, isCoHost: coHosts.includes(caller.address) });
+    }
+    deny(viewerAccess(room, caller.address, facts));
+    const token = await this.#minter.mint({
+      identity: caller.address,
+      roomId: request.roomId,
+      role: 'viewer',
+    });
+    this.#presence.join(request.roomId, caller.address);
+    return token;
+  }
+
+  async issueCoHostToken(request: SignedRoomRequest & { media: CoHostMedia }): Promise<MintedToken> {
+    const caller = await this.#authenticate(request);
+    const room = this.#room(request.roomId);
+    const coHosts = room ? await this.#read(() => this.#rooms.lookups.coHosts(room.id)) : [];
+    deny(coHostAccess(room, coHosts.includes(caller.address)));
+    return this.#minter.mint({
+      identity: caller.address,
+      roomId: request.roomId,
+      role: 'coHost',
+      coHostMedia: request.media,
+    });
+  }
+
+  async leaveAsViewer(request: SignedRoomRequest): Promise<void> {
+    const caller = await this.#auth.authenticate({
+      ...request,
+      message: roomMessage(request.roomId, request.timestamp),
+    });
+    this.#presence.leave(request.roomId, caller.address);
+  }
+
+  async #authenticate(request: SignedRoomRequest): Promise<Account> {
+    // Tokens need chain facts: refuse early (before the costly signature) when they are unknown.
+    this.#ensureChain();
+    return this.#auth.authenticate({ ...request, message: roomMessage(request.roomId, request.timestamp) });
+  }
+
+  #room(roomId: number): ChainRoom | undefined {
+    this.#ensureChain();
+    return this.#rooms.index.get(roomId);
+  }
+
+  #ensureChain(): void {
+    if (!this.#rooms.available) {
+      throw new AppError('CHAIN_UNAVAILABLE', 'the chain is unreachable; try again shortly', {
+        retryAfterSeconds: CHAIN_RETRY_AFTER_SECONDS,
+      });
+    }
+  }
+
+  async #read<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      throw new AppError('CHAIN_UNAVAILABLE', 'the chain did not answer; try again shortly', {
+        retryAfterSeconds: CHAIN_RETRY_AFTER_SECONDS,
+        cause: error,
+      });
+    }
+  }
+}
+
+function deny(code: ReturnType<typeof publisherAccess>): void {
+  if (code !== null) throw new AppError(code, DENIAL_MESSAGES[code] ?? code);
+}

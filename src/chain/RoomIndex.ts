@@ -82,9 +82,9 @@ export class RoomIndex {
     for (const room of rooms) {
       this.#rooms.set(room.id, room);
       for (const key of listKeys(room)) {
-        let ids = buckets.get(key);
-        if (!ids) buckets.set(key, (ids = []));
-        ids.push(room.id);
+        const ids = buckets.get(key);
+        if (ids) ids.push(room.id);
+        else buckets.set(key, [room.id]);
       }
     }
     for (const [key, ids] of buckets) {
@@ -109,8 +109,8 @@ export class RoomIndex {
     }
     this.#rooms.set(id, room);
     for (const key of listKeys(room)) {
-      let list = this.#lists.get(key);
-      if (!list) this.#lists.set(key, (list = new IdList()));
+      const list = this.#lists.get(key) ?? new IdList();
+      this.#lists.set(key, list);
       list.insert(id);
     }
   }

@@ -13,8 +13,8 @@ export class ViewerPresence {
   }
 
   join(roomId: number, identity: string): void {
-    let viewers = this.#rooms.get(roomId);
-    if (!viewers) this.#rooms.set(roomId, (viewers = new Set()));
+    const viewers = this.#rooms.get(roomId) ?? new Set<string>();
+    this.#rooms.set(roomId, viewers);
     if (viewers.has(identity)) return;
     viewers.add(identity);
     this.#changed(roomId, viewers.size);

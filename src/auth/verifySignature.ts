@@ -73,9 +73,12 @@ function verifyAnyScheme(message: Uint8Array, signature: Uint8Array, accountId: 
   }
 }
 
-/** Browser extensions sign the `<Bytes>`-wrapped message, the mobile app the bare one: try wrapped first. */
+/**
+ * Browser extensions sign the `<Bytes>`-wrapped message; the mobile app, our main client, signs the
+ * bare one: try the form as given first, so a mobile signature costs one verification.
+ */
 function signedForms(message: Uint8Array): readonly Uint8Array[] {
-  return u8aIsWrapped(message, false) ? [message, u8aUnwrapBytes(message)] : [u8aWrapBytes(message), message];
+  return u8aIsWrapped(message, false) ? [message, u8aUnwrapBytes(message)] : [message, u8aWrapBytes(message)];
 }
 
 function schemeOf(signature: Uint8Array): SchnorrVerify {

@@ -66,7 +66,9 @@ function check(outcome: SubmitOutcome, what: string): void {
  * The demo scene, made of real signed extrinsics:
  * room 0 — //Alice, Normal, Live, //Eve co-host, //Ferdie kicked, a gift from //Dave;
  * room 1 — //Bob, Paid (5 DUST), Preparing, //Dave holds a ticket;
- * room 2 — //Charlie, Ended. Gifts: 0 Rose (1 DUST), 1 Rocket (10 DUST), 2 Crown (disabled).
+ * room 2 — //Charlie, Ended;
+ * room 3 — //Ferdie, Paid (2 DUST), Live, no ticket sold.
+ * Gifts: 0 Rose (1 DUST), 1 Rocket (10 DUST), 2 Crown (disabled).
  */
 export async function seedDemo(chain: DevChain): Promise<void> {
   check(await chain.sudo('livestream', 'createGift', 'Rose', UNIT, 'bafkreirose'), 'create gift Rose');
@@ -128,4 +130,18 @@ export async function seedDemo(chain: DevChain): Promise<void> {
     'kick //Ferdie',
   );
   check(await chain.send('Dave', 'livestream', 'sendGift', 0, 1, 2), 'gift from //Dave');
+  check(
+    await chain.send(
+      'Ferdie',
+      'livestream',
+      'createRoom',
+      'Ferdie live, tickets only',
+      null,
+      'Paid',
+      null,
+      2n * UNIT,
+    ),
+    'create room 3',
+  );
+  check(await chain.send('Ferdie', 'livestream', 'startLive', 3), 'start room 3');
 }

@@ -15,6 +15,8 @@ import { RoomServiceGateway } from './livekit/RoomServiceGateway.js';
 import { TokenMinter } from './livekit/TokenMinter.js';
 import { healthReport } from './observability/healthReport.js';
 import { ViewerPresence } from './presence/ViewerPresence.js';
+import { RealtimeHub } from './realtime/RealtimeHub.js';
+import { WebSocketGateway } from './realtime/WebSocketGateway.js';
 import { MemoryReplayGuard } from './store/MemoryReplayGuard.js';
 import { TokenService } from './tokens/TokenService.js';
 
@@ -32,6 +34,7 @@ export interface RunningService {
   chain: PolkadotChainClient;
   follower: FinalizedBlockFollower;
   rooms: ChainRooms;
+  hub: RealtimeHub;
   /** Graceful and idempotent: stop accepting, let requests finish, close every client. */
   close(): Promise<void>;
 }
@@ -80,13 +83,13 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     url: config.livekit.url,
     ttlSeconds: config.livekit.tokenTtlSeconds,
   });
-  const gateway = new RoomServiceGateway({
+  const livekit = new RoomServiceGateway({
     url: config.livekit.url,
     apiKey: config.livekit.apiKey,
     apiSecret: config.livekit.apiSecret,
     requestTimeoutSeconds: LIVEKIT_REQUEST_TIMEOUT_SECONDS,
   });
-  const livekitHealth = new LiveKitHealth(gateway);
+  const livekitHealth = new LiveKitHealth(livekit);
   const tokens = new TokenService({ authenticator, rooms, minter, presence });
   const accountLimiter = createAccountRateLimiter({
     windowMs: config.rateLimit.accountWindowMs,
@@ -114,7 +117,19 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       }),
   });
 
+  const hub = new RealtimeHub({ rooms, presence, logger });
+  follower.onReset((head) => hub.reset(head.number));
+  follower.onBlock((block) => hub.publishBlock(block));
+  const websockets = new WebSocketGateway({
+    hub,
+    authenticator,
+    cors: config.cors,
+    trustProxy: config.server.trustProxy,
+    logger,
+  });
+
   const server = createServer(app);
+  websockets.attach(server);
   server.requestTimeout = HTTP_REQUEST_TIMEOUT_MS;
   server.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
@@ -135,6 +150,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      websockets.close({ type: 'server:shutdown' });
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -148,5 +164,5 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     return closing;
   };
 
-  return { url, server, devchain, chain, follower, rooms, close };
+  return { url, server, devchain, chain, follower, rooms, hub, close };
 }

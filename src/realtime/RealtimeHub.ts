@@ -1,0 +1,251 @@
+import type { Logger } from 'pino';
+import type { ChainRooms } from '../chain/ChainRooms.js';
+import type { FinalizedBlock } from '../chain/types.js';
+import type { ViewerPresence } from '../presence/ViewerPresence.js';
+import type { ClientConnection } from './ClientConnection.js';
+import { compareEventIds, type Route, routeChainEvent } from './chainEventMessage.js';
+import type { WsErrorCode } from './protocol.js';
+import { RoomReplayBuffer } from './RoomReplayBuffer.js';
+
+/** Sends per event-loop turn: a fan-out to thousands must not stall HTTP requests meanwhile. */
+export const FANOUT_SLICE_SENDS = 500;
+export const MAX_ROOMS_PER_CONNECTION = 20;
+
+interface FanoutJob {
+  frame: Buffer;
+  targets: ClientConnection[];
+  next: number;
+}
+
+export interface RealtimeHubOptions {
+  rooms: ChainRooms;
+  presence: ViewerPresence;
+  logger: Logger;
+  replay?: RoomReplayBuffer;
+  sliceSends?: number;
+  maxRoomsPerConnection?: number;
+}
+
+export interface RealtimeStats {
+  connections: number;
+  rooms: number;
+  messagesSent: number;
+  clientsDropped: number;
+}
+
+export function frameOf(message: object): Buffer {
+  return Buffer.from(JSON.stringify(message));
+}
+
+/**
+ * Room membership and fan-out. Each event is serialized once and the same frame goes to every
+ * recipient, through one ordered queue drained in slices.
+ */
+export class RealtimeHub {
+  readonly #rooms: ChainRooms;
+  readonly #presence: ViewerPresence;
+  readonly #logger: Logger;
+  readonly #replay: RoomReplayBuffer;
+  readonly #sliceSends: number;
+  readonly #maxRooms: number;
+  readonly #connections = new Set<ClientConnection>();
+  readonly #members = new Map<number, Set<ClientConnection>>();
+  readonly #byAccount = new Map<string, Set<ClientConnection>>();
+  /** (room, account) → joined connections of that account, for viewer:joined / viewer:left. */
+  readonly #presenceRefs = new Map<string, number>();
+  readonly #queue: FanoutJob[] = [];
+  #draining = false;
+  #lastEventId = '0-0';
+  #sent = 0;
+  #dropped = 0;
+
+  constructor(options: RealtimeHubOptions) {
+    this.#rooms = options.rooms;
+    this.#presence = options.presence;
+    this.#logger = options.logger.child({ module: 'realtime' });
+    this.#replay = options.replay ?? new RoomReplayBuffer();
+    this.#sliceSends = options.sliceSends ?? FANOUT_SLICE_SENDS;
+    this.#maxRooms = options.maxRoomsPerConnection ?? MAX_ROOMS_PER_CONNECTION;
+    this.#presence.onCountChange((roomId, count) => {
+      this.#enqueue(frameOf({ type: 'viewers:count', roomId, count }), this.#roomTargets(roomId));
+    });
+  }
+
+  get stats(): RealtimeStats {
+    return {
+      connections: this.#connections.size,
+      rooms: this.#members.size,
+      messagesSent: this.#sent,
+      clientsDropped: this.#dropped,
+    };
+  }
+
+  /** Counts a client dropped for backpressure (called by the connection). */
+  recordDrop(): void {
+    this.#dropped++;
+  }
+
+  add(conn: ClientConnection): void {
+    this.#connections.add(conn);
+  }
+
+  remove(conn: ClientConnection): void {
+    if (!this.#connections.delete(conn)) return;
+    for (const roomId of [...conn.rooms]) this.leave(conn, roomId);
+    if (conn.account) this.#byAccount.get(conn.account)?.delete(conn);
+    if (conn.account && this.#byAccount.get(conn.account)?.size === 0) this.#byAccount.delete(conn.account);
+  }
+
+  authenticate(conn: ClientConnection, address: string): void {
+    if (conn.account === address) return;
+    const joined = [...conn.rooms];
+    for (const roomId of joined) this.leave(conn, roomId);
+    if (conn.account) this.#byAccount.get(conn.account)?.delete(conn);
+    conn.account = address;
+    const set = this.#byAccount.get(address) ?? new Set();
+    set.add(conn);
+    this.#byAccount.set(address, set);
+    for (const roomId of joined) this.join(conn, roomId);
+  }
+
+  /**
+   * Subscribes `conn` to a room. With `since`, first replays the room's events after it (or sends
+   * `room:reset` when they are no longer all buffered); then the `room:joined` snapshot.
+   */
+  join(conn: ClientConnection, roomId: number, since?: string): WsErrorCode | null {
+    const room = this.#rooms.index.get(roomId);
+    if (!room) return this.#rooms.index.loaded ? 'ROOM_NOT_FOUND' : 'CHAIN_UNAVAILABLE';
+    if (!conn.rooms.has(roomId) && conn.rooms.size >= this.#maxRooms) return 'TOO_MANY_ROOMS';
+    if (since !== undefined) {
+      const frames = this.#replay.after(roomId, since);
+      if (frames === null) conn.send(frameOf({ type: 'room:reset', roomId }));
+      else for (const frame of frames) this.#sendDirect(conn, frame);
+    }
+    if (!conn.rooms.has(roomId)) {
+      conn.rooms.add(roomId);
+      const members = this.#members.get(roomId) ?? new Set();
+      members.add(conn);
+      this.#members.set(roomId, members);
+      if (conn.account) this.#presenceJoin(roomId, conn.account);
+    }
+    this.#sendDirect(
+      conn,
+      frameOf({
+        type: 'room:joined',
+        roomId,
+        room: { ...room, currentViewers: this.#presence.count(roomId) },
+        viewers: this.#presence.count(roomId),
+        lastEventId: this.#replay.lastEventId(roomId),
+      }),
+    );
+    return null;
+  }
+
+  leave(conn: ClientConnection, roomId: number): boolean {
+    if (!conn.rooms.delete(roomId)) return false;
+    const members = this.#members.get(roomId);
+    members?.delete(conn);
+    if (members?.size === 0) this.#members.delete(roomId);
+    if (conn.account) this.#presenceLeave(roomId, conn.account);
+    return true;
+  }
+
+  /** Publishes a finalized block's events (once each, even if the block is handled again). */
+  publishBlock(block: FinalizedBlock): void {
+    for (const event of block.events) {
+      if (compareEventIds(event.id, this.#lastEventId) <= 0) continue;
+      this.#lastEventId = event.id;
+      for (const { message, route } of routeChainEvent(event)) {
+        const frame = frameOf(message);
+        if (route.replayable && route.room !== null) this.#replay.add(route.room, event.id, frame);
+        this.#enqueue(frame, this.#targets(route));
+      }
+    }
+  }
+
+  /** The chain changed under us (new genesis): buffered history is void; members must reload. */
+  reset(headNumber: number): void {
+    this.#replay.reset(`${headNumber}-999999`);
+    this.#lastEventId = `${headNumber}-999999`;
+    for (const [roomId, members] of this.#members)
+      this.#enqueue(frameOf({ type: 'room:reset', roomId }), [...members]);
+  }
+
+  /** Sends `frame` to every connection now (shutdown). */
+  broadcastNow(frame: Buffer): void {
+    for (const conn of this.#connections) conn.send(frame);
+  }
+
+  connections(): ClientConnection[] {
+    return [...this.#connections];
+  }
+
+  #sendDirect(conn: ClientConnection, frame: Buffer): void {
+    if (conn.send(frame)) this.#sent++;
+  }
+
+  #roomTargets(roomId: number): ClientConnection[] {
+    return [...(this.#members.get(roomId) ?? [])];
+  }
+
+  #targets(route: Route): ClientConnection[] {
+    const targets = new Set<ClientConnection>(route.everyone ? this.#connections : []);
+    if (route.room !== null && !route.everyone)
+      for (const c of this.#members.get(route.room) ?? []) targets.add(c);
+    for (const account of route.accounts) for (const c of this.#byAccount.get(account) ?? []) targets.add(c);
+    return [...targets];
+  }
+
+  #presenceJoin(roomId: number, account: string): void {
+    const key = `${roomId}:${account}`;
+    const refs = (this.#presenceRefs.get(key) ?? 0) + 1;
+    this.#presenceRefs.set(key, refs);
+    if (refs > 1) return;
+    this.#enqueue(frameOf({ type: 'viewer:joined', roomId, address: account }), this.#roomTargets(roomId));
+    this.#presence.join(roomId, account);
+  }
+
+  #presenceLeave(roomId: number, account: string): void {
+    const key = `${roomId}:${account}`;
+    const refs = (this.#presenceRefs.get(key) ?? 0) - 1;
+    if (refs > 0) {
+      this.#presenceRefs.set(key, refs);
+      return;
+    }
+    this.#presenceRefs.delete(key);
+    this.#enqueue(frameOf({ type: 'viewer:left', roomId, address: account }), this.#roomTargets(roomId));
+    this.#presence.leave(roomId, account);
+  }
+
+  #enqueue(frame: Buffer, targets: ClientConnection[]): void {
+    if (targets.length === 0) return;
+    this.#queue.push({ frame, targets, next: 0 });
+    if (!this.#draining) this.#drain();
+  }
+
+  #drain(): void {
+    this.#draining = true;
+    let budget = this.#sliceSends;
+    while (budget > 0 && this.#queue.length > 0) {
+      const job = this.#queue[0] as FanoutJob;
+      const end = Math.min(job.targets.length, job.next + budget);
+      for (let i = job.next; i < end; i++) {
+        if ((job.targets[i] as ClientConnection).send(job.frame)) this.#sent++;
+      }
+      budget -= end - job.next;
+      job.next = end;
+      if (job.next >= job.targets.length) this.#queue.shift();
+    }
+    if (this.#queue.length > 0) setImmediate(() => this.#drain());
+    else this.#draining = false;
+  }
+
+  /** Resolves once every queued message has been handed to the sockets. */
+  async flushed(): Promise<void> {
+    while (this.#draining) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  get logger(): Logger {
+    return this.#logger;
+  }
+}

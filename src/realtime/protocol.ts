@@ -1,0 +1,45 @@
+/** The client → server frames of the WebSocket protocol (DESIGN.md §5), validated with zod. */
+import { z } from 'zod';
+import { EVENT_ID_PATTERN } from './chainEventMessage.js';
+
+const RoomId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const ClientFrame = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('auth'),
+    address: z.string().min(1).max(100),
+    signature: z.string().regex(/^0x[0-9a-fA-F]{128,132}$/),
+    timestamp: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  }),
+  z.object({
+    type: z.literal('join-room'),
+    roomId: RoomId,
+    since: z.string().regex(EVENT_ID_PATTERN, 'must be an event id like "120-3"').optional(),
+  }),
+  z.object({ type: z.literal('leave-room'), roomId: RoomId }),
+  z.object({ type: z.literal('ping') }),
+]);
+
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+/** Close codes: 4000 + the HTTP analogue where there is one. */
+export const CloseCode = {
+  Normal: 1000,
+  GoingAway: 1001,
+  PolicyViolation: 1008,
+  MessageTooBig: 1009,
+  HeartbeatTimeout: 4408,
+  TooManyRequests: 4429,
+} as const;
+
+export const WS_ERROR_CODES = [
+  'BAD_FRAME',
+  'VALIDATION_ERROR',
+  'UNKNOWN_TYPE',
+  'ROOM_NOT_FOUND',
+  'TOO_MANY_ROOMS',
+  'NOT_JOINED',
+  'AUTH_FAILED',
+  'CHAIN_UNAVAILABLE',
+] as const;
+export type WsErrorCode = (typeof WS_ERROR_CODES)[number];

@@ -82,10 +82,14 @@ export class WebSocketGateway {
 
   #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (!WS_PATHS.includes(path)) return refuse(socket, 404, 'Not Found');
-    if (!this.#originAllowed(req.headers.origin)) return refuse(socket, 403, 'Forbidden');
-    const ip = this.#clientIp(req);
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, ip));
+    if (!WS_PATHS.includes(path)) {
+      refuse(socket, 404, 'Not Found');
+    } else if (!this.#originAllowed(req.headers.origin)) {
+      refuse(socket, 403, 'Forbidden');
+    } else {
+      const ip = this.#clientIp(req);
+      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, ip));
+    }
   }
 
   #originAllowed(origin: string | undefined): boolean {

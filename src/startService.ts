@@ -10,7 +10,11 @@ import type { Config } from './config/Config.js';
 import { type RunningDevChain, startDevChain } from './devchain/startDevChain.js';
 import { createApp } from './http/createApp.js';
 import { createAccountRateLimiter } from './http/middleware/rateLimits.js';
+import { LiveKitActionQueue } from './livekit/LiveKitActionQueue.js';
 import { LiveKitHealth } from './livekit/LiveKitHealth.js';
+import { LiveKitWebhooks } from './livekit/LiveKitWebhooks.js';
+import { livekitActionsFor } from './livekit/livekitActionsFor.js';
+import { PresenceReconciler } from './livekit/PresenceReconciler.js';
 import { RoomServiceGateway } from './livekit/RoomServiceGateway.js';
 import { TokenMinter } from './livekit/TokenMinter.js';
 import { healthReport } from './observability/healthReport.js';
@@ -35,6 +39,10 @@ export interface RunningService {
   follower: FinalizedBlockFollower;
   rooms: ChainRooms;
   hub: RealtimeHub;
+  presence: ViewerPresence;
+  livekitActions: LiveKitActionQueue;
+  livekitHealth: LiveKitHealth;
+  reconciler: PresenceReconciler;
   /** Graceful and idempotent: stop accepting, let requests finish, close every client. */
   close(): Promise<void>;
 }
@@ -90,6 +98,29 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     requestTimeoutSeconds: LIVEKIT_REQUEST_TIMEOUT_SECONDS,
   });
   const livekitHealth = new LiveKitHealth(livekit);
+  const livekitActions = new LiveKitActionQueue({ gateway: livekit, logger });
+  livekitHealth.onChange((status) => {
+    if (status === 'connected') livekitActions.wake();
+  });
+  const roomLimits = {
+    emptyTimeoutSeconds: config.livekit.roomEmptyTimeoutSeconds,
+    maxParticipants: config.livekit.maxParticipants,
+  };
+  // Enqueued, never awaited: LiveKit being slow or down must not hold up the follower.
+  follower.onBlock((block) => {
+    for (const event of block.events) {
+      const room = event.roomId === null ? undefined : rooms.index.get(event.roomId);
+      for (const action of livekitActionsFor(event, room, roomLimits)) livekitActions.enqueue(action);
+    }
+  });
+  const webhooks = new LiveKitWebhooks({
+    apiKey: config.livekit.apiKey,
+    apiSecret: config.livekit.apiSecret,
+    presence,
+    seen: new MemoryReplayGuard(),
+    logger,
+  });
+  const reconciler = new PresenceReconciler({ gateway: livekit, presence, index: rooms.index, logger });
   const tokens = new TokenService({ authenticator, rooms, minter, presence });
   const accountLimiter = createAccountRateLimiter({
     windowMs: config.rateLimit.accountWindowMs,
@@ -104,6 +135,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     rooms,
     presence,
     accountLimiter,
+    webhooks,
     health: () =>
       healthReport({
         chain: chain.status,
@@ -141,6 +173,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   });
   follower.start();
   livekitHealth.start();
+  reconciler.start();
   const address = server.address() as AddressInfo;
   const host =
     config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
@@ -156,6 +189,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
         server.closeIdleConnections();
       });
       livekitHealth.stop();
+      reconciler.stop();
+      livekitActions.close();
       await follower.stop();
       await chain.close();
       await verifier.close();
@@ -164,5 +199,18 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     return closing;
   };
 
-  return { url, server, devchain, chain, follower, rooms, hub, close };
+  return {
+    url,
+    server,
+    devchain,
+    chain,
+    follower,
+    rooms,
+    hub,
+    presence,
+    livekitActions,
+    livekitHealth,
+    reconciler,
+    close,
+  };
 }

@@ -1,12 +1,14 @@
 import type { Express, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { ChainRooms } from '../chain/ChainRooms.js';
+import type { LiveKitWebhooks } from '../livekit/LiveKitWebhooks.js';
 import type { HealthReport } from '../observability/healthReport.js';
 import type { ViewerPresence } from '../presence/ViewerPresence.js';
 import type { TokenService } from '../tokens/TokenService.js';
 import { createHttpApp, type HttpAppConfig } from './createHttpApp.js';
 import type { RateLimitStoreFactory } from './middleware/rateLimits.js';
 import { healthRouter } from './routes/healthRouter.js';
+import { mountLiveKitWebhook } from './routes/livekitWebhookRoute.js';
 import { livestreamRouter } from './routes/livestreamRouter.js';
 
 export const API_BASE_PATH = '/api/livestream';
@@ -19,6 +21,7 @@ export interface AppDeps {
   presence: ViewerPresence;
   accountLimiter: RequestHandler;
   health: () => HealthReport;
+  webhooks: LiveKitWebhooks;
   createRateLimitStore?: RateLimitStoreFactory;
 }
 
@@ -29,6 +32,7 @@ export function createApp(deps: AppDeps): Express {
     config: deps.config,
     logger: deps.logger,
     ...(deps.createRateLimitStore ? { createRateLimitStore: deps.createRateLimitStore } : {}),
+    mountRawBodyRoutes: (app) => mountLiveKitWebhook(app, deps.webhooks),
     mount: (app) => {
       app.use('/health', health);
       app.use(`${API_BASE_PATH}/health`, health);

@@ -1,9 +1,21 @@
+/** Tombstones of departed participants are kept this long, so a late duplicate join stays ignored. */
+export const PRESENCE_TOMBSTONE_MS = 10 * 60_000;
+
+interface Seen {
+  present: boolean;
+  /** When LiveKit reported it (ms); older reports about the same identity are ignored. */
+  at: number;
+}
+
 /**
- * Who is watching which room. Until LiveKit webhooks report participants, the token endpoints
- * are the only source: a viewer token adds its identity, viewer-leave removes it.
+ * Who is watching which room. LiveKit (webhooks, reconciled with `listParticipants`) is the truth
+ * for a room as soon as it has reported on it; until then the token endpoints and WebSocket
+ * joiners are the fallback source: a viewer token or an authenticated join adds the identity,
+ * viewer-leave or leaving removes it. Identities are sets: a rejoin never counts twice.
  */
 export class ViewerPresence {
-  readonly #rooms = new Map<number, Set<string>>();
+  readonly #fallback = new Map<number, Set<string>>();
+  readonly #livekit = new Map<number, Map<string, Seen>>();
   readonly #listeners = new Set<(roomId: number, count: number) => void>();
 
   /** Called with the new count whenever a room's count changes. */
@@ -13,34 +25,81 @@ export class ViewerPresence {
   }
 
   join(roomId: number, identity: string): void {
-    const viewers = this.#rooms.get(roomId) ?? new Set<string>();
-    this.#rooms.set(roomId, viewers);
-    if (viewers.has(identity)) return;
-    viewers.add(identity);
-    this.#changed(roomId, viewers.size);
+    this.#update(roomId, () => {
+      const viewers = this.#fallback.get(roomId) ?? new Set<string>();
+      this.#fallback.set(roomId, viewers);
+      viewers.add(identity);
+    });
   }
 
   leave(roomId: number, identity: string): void {
-    const viewers = this.#rooms.get(roomId);
-    if (!viewers?.delete(identity)) return;
-    if (viewers.size === 0) this.#rooms.delete(roomId);
-    this.#changed(roomId, viewers.size);
+    this.#update(roomId, () => {
+      const viewers = this.#fallback.get(roomId);
+      viewers?.delete(identity);
+      if (viewers?.size === 0) this.#fallback.delete(roomId);
+    });
   }
 
-  /** The room ended or was banned: nobody is watching any more. */
+  /** A LiveKit report (webhook) that `identity` joined or left at `atMs`; stale reports are ignored. */
+  applyLiveKit(roomId: number, identity: string, present: boolean, atMs: number): void {
+    this.#update(roomId, () => {
+      const room = this.#livekit.get(roomId) ?? new Map<string, Seen>();
+      this.#livekit.set(roomId, room);
+      const seen = room.get(identity);
+      if (seen && seen.at > atMs) return;
+      room.set(identity, { present, at: atMs });
+      this.#prune(room, atMs);
+    });
+  }
+
+  /** LiveKit's full participant list of a room at `atMs` (reconciliation). */
+  replaceLiveKit(roomId: number, identities: readonly string[], atMs: number): void {
+    this.#update(roomId, () => {
+      const room = this.#livekit.get(roomId) ?? new Map<string, Seen>();
+      this.#livekit.set(roomId, room);
+      const listed = new Set(identities);
+      for (const [identity, seen] of room) {
+        if (!listed.has(identity) && seen.at <= atMs) room.set(identity, { present: false, at: atMs });
+      }
+      for (const identity of listed) {
+        const seen = room.get(identity);
+        if (!seen || seen.at <= atMs) room.set(identity, { present: true, at: atMs });
+      }
+      this.#prune(room, atMs);
+    });
+  }
+
+  /** The room ended, was banned or finished in LiveKit: nobody is watching any more. */
   clear(roomId: number): void {
-    if (this.#rooms.delete(roomId)) this.#changed(roomId, 0);
+    this.#update(roomId, () => {
+      this.#fallback.delete(roomId);
+      this.#livekit.delete(roomId);
+    });
   }
 
   count(roomId: number): number {
-    return this.#rooms.get(roomId)?.size ?? 0;
+    const room = this.#livekit.get(roomId);
+    if (!room) return this.#fallback.get(roomId)?.size ?? 0;
+    let present = 0;
+    for (const seen of room.values()) if (seen.present) present++;
+    return present;
   }
 
-  viewers(roomId: number): string[] {
-    return [...(this.#rooms.get(roomId) ?? [])];
+  /** Rooms anybody is known to be watching (for reconciliation). */
+  activeRooms(): number[] {
+    return [...new Set([...this.#fallback.keys(), ...this.#livekit.keys()])];
   }
 
-  #changed(roomId: number, count: number): void {
-    for (const listener of this.#listeners) listener(roomId, count);
+  #update(roomId: number, change: () => void): void {
+    const before = this.count(roomId);
+    change();
+    const after = this.count(roomId);
+    if (after !== before) for (const listener of this.#listeners) listener(roomId, after);
+  }
+
+  #prune(room: Map<string, Seen>, now: number): void {
+    for (const [identity, seen] of room) {
+      if (!seen.present && now - seen.at > PRESENCE_TOMBSTONE_MS) room.delete(identity);
+    }
   }
 }

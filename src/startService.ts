@@ -88,7 +88,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const minter = new TokenMinter({
     apiKey: config.livekit.apiKey,
     apiSecret: config.livekit.apiSecret,
-    url: config.livekit.url,
+    url: config.livekit.publicUrl,
     ttlSeconds: config.livekit.tokenTtlSeconds,
   });
   const livekit = new RoomServiceGateway({

@@ -27,7 +27,10 @@ export interface Config {
     readonly devchainPort: number;
   };
   readonly livekit: {
+    /** The server API's address, as seen from this service. */
     readonly url: string;
+    /** The URL clients connect to (returned with tokens); default: `url`. */
+    readonly publicUrl: string;
     readonly apiKey: string;
     readonly apiSecret: string;
     readonly tokenTtlSeconds: number;

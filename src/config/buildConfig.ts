@@ -22,6 +22,7 @@ export function buildConfig(env: Env): Config {
     },
     livekit: {
       url: env.LIVEKIT_URL ?? DEV_LIVEKIT_URL,
+      publicUrl: env.LIVEKIT_PUBLIC_URL ?? env.LIVEKIT_URL ?? DEV_LIVEKIT_URL,
       apiKey: env.LIVEKIT_API_KEY ?? DEV_LIVEKIT_API_KEY,
       apiSecret: env.LIVEKIT_API_SECRET ?? DEV_LIVEKIT_API_SECRET,
       tokenTtlSeconds: env.LIVEKIT_TOKEN_TTL,

@@ -61,6 +61,7 @@ export const envSchema = z
     CHAIN_WS_ENDPOINT: urlVar(['ws:', 'wss:']).optional(),
     DEVCHAIN_PORT: integerVar(0, MAX_PORT).default(DEFAULT_DEVCHAIN_PORT),
     LIVEKIT_URL: urlVar(['wss:', 'ws:', 'https:', 'http:']).optional(),
+    LIVEKIT_PUBLIC_URL: urlVar(['wss:', 'ws:', 'https:', 'http:']).optional(),
     LIVEKIT_API_KEY: stringVar().optional(),
     LIVEKIT_API_SECRET: stringVar().optional(),
     LIVEKIT_TOKEN_TTL: durationSecondsVar(

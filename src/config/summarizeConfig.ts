@@ -15,6 +15,7 @@ export function summarizeConfig(config: Config): Record<string, unknown> {
     livekit: {
       ...config.livekit,
       url: redactUrl(config.livekit.url),
+      publicUrl: redactUrl(config.livekit.publicUrl),
       apiSecret: REDACTED,
     },
     redis: {

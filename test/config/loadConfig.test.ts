@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       chain: { wsEndpoint: undefined, devchainPort: 9944 },
       livekit: {
         url: 'ws://localhost:7880',
+        publicUrl: 'ws://localhost:7880',
         apiKey: 'devkey',
         apiSecret: 'secret',
         tokenTtlSeconds: 600,
@@ -96,6 +97,7 @@ describe('loadConfig', () => {
     expect(config.chain).toEqual({ wsEndpoint: 'wss://rpc.stardust.example', devchainPort: 9955 });
     expect(config.livekit).toEqual({
       url: 'wss://livekit.example.com',
+      publicUrl: 'wss://livekit.example.com',
       apiKey: 'APIprodkey',
       apiSecret: PRODUCTION_SECRET,
       tokenTtlSeconds: 900,
@@ -315,5 +317,16 @@ describe('loadConfig', () => {
 
   it('requires a metrics token of some length when one is set', () => {
     expect(problemsOf({ METRICS_TOKEN: 'short' })).toEqual(['METRICS_TOKEN: must be at least 16 characters']);
+  });
+});
+
+describe('LIVEKIT_PUBLIC_URL', () => {
+  it('is the URL returned to apps when the server API is reached under another name', () => {
+    const config = loadConfig({
+      LIVEKIT_URL: 'http://livekit:7880',
+      LIVEKIT_PUBLIC_URL: 'ws://localhost:7880',
+    });
+    expect(config.livekit.url).toBe('http://livekit:7880');
+    expect(config.livekit.publicUrl).toBe('ws://localhost:7880');
   });
 });

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { SignedMessageAuthenticator } from './auth/SignedMessageAuthenticator.js';
+import { TimedSignatureVerifier } from './auth/TimedSignatureVerifier.js';
 import { WorkerSignatureVerifier } from './auth/WorkerSignatureVerifier.js';
 import { ChainRooms } from './chain/ChainRooms.js';
 import { FinalizedBlockFollower } from './chain/FinalizedBlockFollower.js';
@@ -18,6 +19,7 @@ import { PresenceReconciler } from './livekit/PresenceReconciler.js';
 import { RoomServiceGateway } from './livekit/RoomServiceGateway.js';
 import { TokenMinter } from './livekit/TokenMinter.js';
 import { healthReport } from './observability/healthReport.js';
+import { Metrics } from './observability/Metrics.js';
 import { ViewerPresence } from './presence/ViewerPresence.js';
 import { RealtimeHub } from './realtime/RealtimeHub.js';
 import { WebSocketGateway } from './realtime/WebSocketGateway.js';
@@ -79,7 +81,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     }
   });
 
-  const verifier = new WorkerSignatureVerifier();
+  const metrics = new Metrics();
+  const verifier = new TimedSignatureVerifier(new WorkerSignatureVerifier(), metrics.signatureSeconds);
   const authenticator = new SignedMessageAuthenticator({
     verifier,
     replayGuard: new MemoryReplayGuard(),
@@ -136,6 +139,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     presence,
     accountLimiter,
     webhooks,
+    metrics,
+    metricsToken: config.metrics.token,
     health: () =>
       healthReport({
         chain: chain.status,
@@ -159,6 +164,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     trustProxy: config.server.trustProxy,
     logger,
   });
+
+  registerComponentMetrics(metrics, { chain, follower, rooms, hub, livekitHealth, livekitActions });
 
   const server = createServer(app);
   websockets.attach(server);
@@ -213,4 +220,74 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     reconciler,
     close,
   };
+}
+
+interface MeasuredComponents {
+  chain: PolkadotChainClient;
+  follower: FinalizedBlockFollower;
+  rooms: ChainRooms;
+  hub: RealtimeHub;
+  livekitHealth: LiveKitHealth;
+  livekitActions: LiveKitActionQueue;
+}
+
+/** Component state read at scrape time. */
+function registerComponentMetrics(metrics: Metrics, c: MeasuredComponents): void {
+  let reconnects = 0;
+  c.chain.onStatusChange((status) => {
+    if (status === 'disconnected') reconnects++;
+  });
+  metrics.gauge('livestream_chain_connected', 'Chain node connection (1 = connected)', () =>
+    c.chain.status === 'connected' ? 1 : 0,
+  );
+  metrics.gauge(
+    'livestream_chain_finalized_height',
+    'Last processed finalized block',
+    () => c.follower.cursor?.number ?? 0,
+  );
+  metrics.gauge(
+    'livestream_chain_follower_lag_blocks',
+    'Finalized blocks known but not processed yet',
+    () => c.follower.lagBlocks,
+  );
+  metrics.counter(
+    'livestream_chain_disconnects_total',
+    'Chain connection losses (each is followed by a reconnect)',
+    () => reconnects,
+  );
+  metrics.gauge('livestream_rooms_indexed', 'Rooms in the in-memory index', () => c.rooms.index.size);
+  metrics.gauge('livestream_ws_connections', 'Open WebSocket connections', () => c.hub.stats.connections);
+  metrics.gauge(
+    'livestream_ws_rooms',
+    'Rooms with at least one WebSocket subscriber',
+    () => c.hub.stats.rooms,
+  );
+  metrics.counter(
+    'livestream_ws_messages_sent_total',
+    'WebSocket messages handed to sockets',
+    () => c.hub.stats.messagesSent,
+  );
+  metrics.counter(
+    'livestream_ws_clients_dropped_total',
+    'WebSocket clients dropped for backpressure',
+    () => c.hub.stats.clientsDropped,
+  );
+  metrics.gauge('livestream_livekit_up', 'LiveKit server API reachable (1 = yes)', () =>
+    c.livekitHealth.status === 'connected' ? 1 : 0,
+  );
+  metrics.gauge(
+    'livestream_livekit_actions_pending',
+    'LiveKit actions waiting or retrying',
+    () => c.livekitActions.stats.pending,
+  );
+  metrics.counter(
+    'livestream_livekit_actions_failed_total',
+    'LiveKit actions given up',
+    () => c.livekitActions.stats.failed,
+  );
+  metrics.counter(
+    'livestream_livekit_actions_retried_total',
+    'LiveKit action retries',
+    () => c.livekitActions.stats.retried,
+  );
 }

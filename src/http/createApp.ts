@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ChainRooms } from '../chain/ChainRooms.js';
 import type { LiveKitWebhooks } from '../livekit/LiveKitWebhooks.js';
 import type { HealthReport } from '../observability/healthReport.js';
+import type { Metrics } from '../observability/Metrics.js';
 import type { ViewerPresence } from '../presence/ViewerPresence.js';
 import type { TokenService } from '../tokens/TokenService.js';
 import { createHttpApp, type HttpAppConfig } from './createHttpApp.js';
@@ -10,6 +11,7 @@ import type { RateLimitStoreFactory } from './middleware/rateLimits.js';
 import { healthRouter } from './routes/healthRouter.js';
 import { mountLiveKitWebhook } from './routes/livekitWebhookRoute.js';
 import { livestreamRouter } from './routes/livestreamRouter.js';
+import { mountMetrics } from './routes/metricsRoute.js';
 
 export const API_BASE_PATH = '/api/livestream';
 
@@ -22,6 +24,9 @@ export interface AppDeps {
   accountLimiter: RequestHandler;
   health: () => HealthReport;
   webhooks: LiveKitWebhooks;
+  metrics: Metrics;
+  /** Bearer token for /metrics; unset: loopback clients only. */
+  metricsToken: string | undefined;
   createRateLimitStore?: RateLimitStoreFactory;
 }
 
@@ -31,9 +36,11 @@ export function createApp(deps: AppDeps): Express {
   return createHttpApp({
     config: deps.config,
     logger: deps.logger,
+    metrics: deps.metrics,
     ...(deps.createRateLimitStore ? { createRateLimitStore: deps.createRateLimitStore } : {}),
-    mountRawBodyRoutes: (app) => mountLiveKitWebhook(app, deps.webhooks),
+    mountRawBodyRoutes: (app) => mountLiveKitWebhook(app, deps.webhooks, deps.metrics),
     mount: (app) => {
+      mountMetrics(app, deps.metrics, deps.metricsToken);
       app.use('/health', health);
       app.use(`${API_BASE_PATH}/health`, health);
       app.use(
@@ -43,6 +50,7 @@ export function createApp(deps: AppDeps): Express {
           rooms: deps.rooms,
           presence: deps.presence,
           accountLimiter: deps.accountLimiter,
+          metrics: deps.metrics,
         }),
       );
     },

@@ -1,8 +1,10 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/Config.js';
+import type { Metrics } from '../observability/Metrics.js';
 import { corsPolicy } from './middleware/corsPolicy.js';
 import { errorHandler } from './middleware/errorHandler.js';
+import { httpMetrics } from './middleware/httpMetrics.js';
 import { notFound } from './middleware/notFound.js';
 import { createIpRateLimiter, type RateLimitStoreFactory } from './middleware/rateLimits.js';
 import { requestLogger } from './middleware/requestLogger.js';
@@ -15,6 +17,8 @@ export type HttpAppConfig = Pick<Config, 'server' | 'cors' | 'rateLimit'>;
 export interface HttpAppOptions {
   config: HttpAppConfig;
   logger: Logger;
+  /** Records request durations when given. */
+  metrics?: Metrics;
   /** Store factory for the rate limiters (Redis when configured); default: in memory. */
   createRateLimitStore?: RateLimitStoreFactory;
   /**
@@ -45,6 +49,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('query parser', 'simple');
 
   app.use(requestLogger({ logger }));
+  if (options.metrics) app.use(httpMetrics(options.metrics));
   app.use(securityHeaders());
   app.use(corsPolicy({ cors: config.cors }));
   app.use(

@@ -4,6 +4,8 @@ import { parseAccount } from '../../auth/parseAccount.js';
 import type { ChainRooms } from '../../chain/ChainRooms.js';
 import type { ChainRoom } from '../../chain/types.js';
 import { AppError } from '../../errors/AppError.js';
+import type { MintedToken } from '../../livekit/TokenMinter.js';
+import type { Metrics } from '../../observability/Metrics.js';
 import type { ViewerPresence } from '../../presence/ViewerPresence.js';
 import type { TokenService } from '../../tokens/TokenService.js';
 import { setRateLimitAccount } from '../middleware/rateLimits.js';
@@ -22,6 +24,7 @@ export interface LivestreamRouterDeps {
   presence: ViewerPresence;
   /** The per-account limiter shared by every signed endpoint. */
   accountLimiter: RequestHandler;
+  metrics: Metrics;
 }
 
 export type RoomResponse = ChainRoom & { currentViewers: number };
@@ -54,23 +57,36 @@ function bodyOf<T>(res: { locals: Record<string, unknown> }): T {
 
 /** The `/api/livestream` routes of DESIGN.md §4.2. */
 export function livestreamRouter(deps: LivestreamRouterDeps): Router {
-  const { tokens, rooms, presence, accountLimiter } = deps;
+  const { tokens, rooms, presence, accountLimiter, metrics } = deps;
   const router = Router();
   const withViewers = (room: ChainRoom): RoomResponse => ({
     ...room,
     currentViewers: presence.count(room.id),
   });
+  const counted = async (role: string, issue: () => Promise<MintedToken>): Promise<MintedToken> => {
+    try {
+      const token = await issue();
+      metrics.tokens.inc({ role, outcome: 'issued' });
+      return token;
+    } catch (error) {
+      metrics.tokens.inc({ role, outcome: error instanceof AppError ? error.code : 'INTERNAL_ERROR' });
+      throw error;
+    }
+  };
 
   router.post('/publisher-token', ...signedRequest(PublisherTokenBody, accountLimiter), async (_req, res) => {
-    res.json(await tokens.issuePublisherToken(bodyOf<z.output<typeof PublisherTokenBody>>(res)));
+    const body = bodyOf<z.output<typeof PublisherTokenBody>>(res);
+    res.json(await counted('publisher', () => tokens.issuePublisherToken(body)));
   });
 
   router.post('/viewer-token', ...signedRequest(ViewerTokenBody, accountLimiter), async (_req, res) => {
-    res.json(await tokens.issueViewerToken(bodyOf<z.output<typeof ViewerTokenBody>>(res)));
+    const body = bodyOf<z.output<typeof ViewerTokenBody>>(res);
+    res.json(await counted('viewer', () => tokens.issueViewerToken(body)));
   });
 
   router.post('/co-host-token', ...signedRequest(CoHostTokenBody, accountLimiter), async (_req, res) => {
-    res.json(await tokens.issueCoHostToken(bodyOf<z.output<typeof CoHostTokenBody>>(res)));
+    const body = bodyOf<z.output<typeof CoHostTokenBody>>(res);
+    res.json(await counted('coHost', () => tokens.issueCoHostToken(body)));
   });
 
   router.post('/viewer-leave', ...signedRequest(ViewerLeaveBody, accountLimiter), async (_req, res) => {

@@ -1,0 +1,14 @@
+import type { RequestHandler } from 'express';
+import type { Metrics } from '../../observability/Metrics.js';
+import { routeTemplateOf } from './requestLogger.js';
+
+/** Request duration by route template (bounded label values; unmatched paths share one label). */
+export function httpMetrics(metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const end = metrics.httpDuration.startTimer();
+    res.once('finish', () => {
+      end({ method: req.method, route: routeTemplateOf(res) ?? 'unmatched', status: String(res.statusCode) });
+    });
+    next();
+  };
+}

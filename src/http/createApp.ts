@@ -5,15 +5,18 @@ import type { LiveKitWebhooks } from '../livekit/LiveKitWebhooks.js';
 import type { HealthReport } from '../observability/healthReport.js';
 import type { Metrics } from '../observability/Metrics.js';
 import type { ViewerPresence } from '../presence/ViewerPresence.js';
+import { buildProtocolDocument } from '../realtime/protocolDocument.js';
 import type { TokenService } from '../tokens/TokenService.js';
 import { createHttpApp, type HttpAppConfig } from './createHttpApp.js';
 import type { RateLimitStoreFactory } from './middleware/rateLimits.js';
+import { buildOpenApiDocument } from './openApiDocument.js';
 import { healthRouter } from './routes/healthRouter.js';
 import { mountLiveKitWebhook } from './routes/livekitWebhookRoute.js';
 import { livestreamRouter } from './routes/livestreamRouter.js';
 import { mountMetrics } from './routes/metricsRoute.js';
 
 export const API_BASE_PATH = '/api/livestream';
+export const API_VERSION = '1.0.0';
 
 export interface AppDeps {
   config: HttpAppConfig;
@@ -41,8 +44,15 @@ export function createApp(deps: AppDeps): Express {
     mountRawBodyRoutes: (app) => mountLiveKitWebhook(app, deps.webhooks, deps.metrics),
     mount: (app) => {
       mountMetrics(app, deps.metrics, deps.metricsToken);
+      const openApi = buildOpenApiDocument(API_VERSION);
+      const protocol = buildProtocolDocument();
+      app.get('/openapi.json', (_req, res) => {
+        res.json(openApi);
+      });
+      app.get('/ws-protocol.json', (_req, res) => {
+        res.json(protocol);
+      });
       app.use('/health', health);
-      app.use(`${API_BASE_PATH}/health`, health);
       app.use(
         API_BASE_PATH,
         livestreamRouter({

@@ -15,7 +15,7 @@ export class Metrics {
   readonly webhooks: Counter<'event' | 'outcome'>;
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'livestream_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'livestream_' });
     this.httpDuration = new Histogram({
       name: 'livestream_http_request_duration_seconds',
       help: 'HTTP request duration by route template and status',

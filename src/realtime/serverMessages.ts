@@ -1,0 +1,49 @@
+/** Server → client messages of the WebSocket protocol (DESIGN.md §5), as schemas for the protocol document and tests. */
+import { z } from 'zod';
+import { Room } from '../http/responseSchemas.js';
+import { EVENT_MESSAGE_TYPES } from './chainEventMessage.js';
+import { WS_ERROR_CODES } from './protocol.js';
+
+const EventValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const EventId = z
+  .string()
+  .regex(/^\d+-\d+$/)
+  .describe('<blockNumber>-<eventIndex>: chain position, the same on every instance');
+
+export const ChainEventFrame = z.object({
+  type: z.enum(['room:live', ...Object.values(EVENT_MESSAGE_TYPES)]),
+  id: EventId,
+  roomId: z.number().int().min(0).nullable(),
+  block: z.object({ number: z.number().int().min(0), hash: z.string() }),
+  data: z
+    .record(z.string(), EventValue)
+    .describe('event fields, camelCase; balances as decimal strings; accounts SS58-42'),
+});
+
+export const SERVER_MESSAGES = {
+  'auth:ok': z.object({ type: z.literal('auth:ok'), address: z.string() }),
+  'room:joined': z.object({
+    type: z.literal('room:joined'),
+    roomId: z.number().int(),
+    room: Room,
+    viewers: z.number().int().min(0),
+    lastEventId: EventId.nullable(),
+  }),
+  'room:left': z.object({ type: z.literal('room:left'), roomId: z.number().int() }),
+  'room:reset': z.object({ type: z.literal('room:reset'), roomId: z.number().int() }),
+  pong: z.object({ type: z.literal('pong') }),
+  'viewer:joined': z.object({
+    type: z.literal('viewer:joined'),
+    roomId: z.number().int(),
+    address: z.string(),
+  }),
+  'viewer:left': z.object({ type: z.literal('viewer:left'), roomId: z.number().int(), address: z.string() }),
+  'viewers:count': z.object({
+    type: z.literal('viewers:count'),
+    roomId: z.number().int(),
+    count: z.number().int(),
+  }),
+  error: z.object({ type: z.literal('error'), code: z.enum(WS_ERROR_CODES), message: z.string() }),
+  'server:shutdown': z.object({ type: z.literal('server:shutdown') }),
+  chainEvent: ChainEventFrame,
+} as const;

@@ -20,17 +20,24 @@ export class ChainRooms {
   readonly lookups: AccessLookups;
   readonly #chain: ChainClient;
   readonly #follower: FinalizedBlockFollower;
+  /**
+   * The block whose state the index and the lookups show. It moves together with the cache
+   * invalidation, before the follower's cursor (which waits for every later handler): a lookup
+   * made in between must read the new block, or it would cache the old answer.
+   */
+  #appliedHash: string | null = null;
 
   constructor(options: ChainRoomsOptions) {
     this.#chain = options.chain;
     this.#follower = options.follower;
     const log = options.logger.child({ module: 'rooms' });
-    this.lookups = new AccessLookups({ chain: this.#chain, at: () => this.#follower.cursor?.hash ?? null });
+    this.lookups = new AccessLookups({ chain: this.#chain, at: () => this.#appliedHash });
     this.#follower.onReset(async (head) => {
       const started = Date.now();
       const rooms = await this.#chain.rooms(head.hash);
       this.index.load(rooms);
       this.lookups.clear();
+      this.#appliedHash = head.hash;
       log.info({ rooms: rooms.length, block: head.number, ms: Date.now() - started }, 'room index loaded');
     });
     this.#follower.onBlock(async (block) => {
@@ -39,6 +46,7 @@ export class ChainRooms {
         for (const [id, room] of await this.#chain.roomsById(ids, block.hash)) this.index.put(id, room);
       }
       this.lookups.apply(block.events);
+      this.#appliedHash = block.hash;
     });
   }
 

@@ -1,6 +1,7 @@
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import type { QueryableStorageEntry } from '@polkadot/api/types';
 import type { Codec } from '@polkadot/types/types';
+import { hexToNumber } from '@polkadot/util';
 import type { Logger } from 'pino';
 import type { ChainClient, ChainStatus } from './ChainClient.js';
 import { decodeRoom, toAddress, toEventValue } from './decodeChainValues.js';
@@ -77,9 +78,13 @@ export class PolkadotChainClient implements ChainClient {
   }
 
   async finalizedHead(): Promise<BlockRef> {
-    const hash = await this.#api.rpc.chain.getFinalizedHead();
-    const header = await this.#api.rpc.chain.getHeader(hash);
-    return { number: header.number.toNumber(), hash: hash.toHex() };
+    const hash = (await this.#api.rpc.chain.getFinalizedHead()).toHex();
+    // Raw calls here and wherever a block hash is passed: the decorated ones first look up the
+    // runtime at that block through its parent, which fails for the genesis block of a chain other
+    // than the one the api first connected to (a node restarted with a new genesis).
+    const header = (await this.#api.rpc.chain.getHeader.raw(hash)) as { number?: unknown } | null;
+    if (header === null || typeof header.number !== 'string') throw new Error(`no header for ${hash}`);
+    return { number: hexToNumber(header.number), hash };
   }
 
   async blockHash(number: number): Promise<string | null> {
@@ -122,9 +127,12 @@ export class PolkadotChainClient implements ChainClient {
     const rooms: ChainRoom[] = [];
     let startKey: string | undefined = prefix;
     while (startKey) {
-      const keys: string[] = (
-        await this.#api.rpc.state.getKeysPaged(prefix, ROOM_PAGE_SIZE, startKey, at)
-      ).map((k) => k.toHex());
+      const keys = (await this.#api.rpc.state.getKeysPaged.raw(
+        prefix,
+        ROOM_PAGE_SIZE,
+        startKey,
+        at,
+      )) as string[];
       if (keys.length > 0) {
         const [changeSet] = (await this.#api.rpc.state.queryStorageAt.raw(keys, at)) as ChangeSet[];
         const type = this.#api.registry.createLookupType(storage.creator.meta.type.asMap.value);

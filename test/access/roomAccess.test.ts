@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import {
+  coHostAccess,
+  needsTicket,
+  publisherAccess,
+  type ViewerFacts,
+  viewerAccess,
+  viewerNeedsFacts,
+} from '../../src/access/roomAccess.js';
+import { type ChainRoom, ROOM_STATUSES, type RoomStatus } from '../../src/chain/types.js';
+
+const HOST = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
+const OTHER = '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty';
+
+function room(overrides: Partial<ChainRoom> = {}): ChainRoom {
+  return {
+    id: 0,
+    host: HOST,
+    title: 'Room',
+    description: null,
+    roomType: 'Normal',
+    status: 'Live',
+    coverCid: null,
+    totalViewers: 0,
+    peakViewers: 0,
+    totalGifts: '0',
+    ticketPrice: null,
+    createdAt: 1,
+    startedAt: 2,
+    endedAt: null,
+    ...overrides,
+  };
+}
+
+const NO_FACTS: ViewerFacts = { blacklisted: false, hasTicket: false, isCoHost: false };
+
+describe('publisherAccess', () => {
+  it('lets the host publish while the room is Preparing, Live or Paused', () => {
+    for (const status of ['Preparing', 'Live', 'Paused'] as const) {
+      expect(publisherAccess(room({ status }), HOST), status).toBeNull();
+    }
+  });
+
+  it('refuses the host of an Ended or Banned room with ROOM_NOT_AVAILABLE', () => {
+    expect(publisherAccess(room({ status: 'Ended' }), HOST)).toBe('ROOM_NOT_AVAILABLE');
+    expect(publisherAccess(room({ status: 'Banned' }), HOST)).toBe('ROOM_NOT_AVAILABLE');
+  });
+
+  it('refuses anyone but the host, in any status', () => {
+    for (const status of ROOM_STATUSES) {
+      expect(publisherAccess(room({ status }), OTHER), status).toBe('NOT_ROOM_HOST');
+    }
+  });
+
+  it('refuses a missing room first', () => {
+    expect(publisherAccess(undefined, HOST)).toBe('ROOM_NOT_FOUND');
+  });
+
+  it('grants room 0 like any other', () => {
+    expect(publisherAccess(room({ id: 0 }), HOST)).toBeNull();
+  });
+});
+
+describe('viewerAccess', () => {
+  it('admits anyone to a Live or Paused Normal room', () => {
+    expect(viewerAccess(room({ status: 'Live' }), OTHER, NO_FACTS)).toBeNull();
+    expect(viewerAccess(room({ status: 'Paused' }), OTHER, NO_FACTS)).toBeNull();
+  });
+
+  it('refuses Preparing, Ended and Banned rooms with ROOM_NOT_LIVE', () => {
+    for (const status of ['Preparing', 'Ended', 'Banned'] as RoomStatus[]) {
+      expect(viewerAccess(room({ status }), OTHER, NO_FACTS), status).toBe('ROOM_NOT_LIVE');
+    }
+  });
+
+  it('refuses a blacklisted viewer with VIEWER_BANNED, even with a ticket', () => {
+    expect(viewerAccess(room(), OTHER, { ...NO_FACTS, blacklisted: true })).toBe('VIEWER_BANNED');
+    expect(
+      viewerAccess(room({ roomType: 'Paid' }), OTHER, {
+        blacklisted: true,
+        hasTicket: true,
+        isCoHost: false,
+      }),
+    ).toBe('VIEWER_BANNED');
+  });
+
+  it('asks for a ticket in a Paid room, except from the host and active co-hosts', () => {
+    const paid = room({ roomType: 'Paid', ticketPrice: '5' });
+    expect(viewerAccess(paid, OTHER, NO_FACTS)).toBe('TICKET_REQUIRED');
+    expect(viewerAccess(paid, OTHER, { ...NO_FACTS, hasTicket: true })).toBeNull();
+    expect(viewerAccess(paid, OTHER, { ...NO_FACTS, isCoHost: true })).toBeNull();
+    expect(viewerAccess(paid, HOST, NO_FACTS)).toBeNull();
+  });
+
+  it('needs no ticket in the other room types', () => {
+    for (const roomType of ['Normal', 'Private', 'MultiHost'] as const) {
+      expect(viewerAccess(room({ roomType }), OTHER, NO_FACTS), roomType).toBeNull();
+    }
+  });
+
+  it('checks in order: room, status, blacklist, ticket', () => {
+    const all: ViewerFacts = { blacklisted: true, hasTicket: false, isCoHost: false };
+    expect(viewerAccess(undefined, OTHER, all)).toBe('ROOM_NOT_FOUND');
+    expect(viewerAccess(room({ roomType: 'Paid', status: 'Ended' }), OTHER, all)).toBe('ROOM_NOT_LIVE');
+    expect(viewerAccess(room({ roomType: 'Paid' }), OTHER, all)).toBe('VIEWER_BANNED');
+    expect(viewerAccess(room({ roomType: 'Paid' }), OTHER, { ...all, blacklisted: false })).toBe(
+      'TICKET_REQUIRED',
+    );
+  });
+});
+
+describe('needsTicket and viewerNeedsFacts', () => {
+  it('asks a ticket of Paid-room viewers other than the host', () => {
+    expect(needsTicket(room({ roomType: 'Paid' }), OTHER)).toBe(true);
+    expect(needsTicket(room({ roomType: 'Paid' }), HOST)).toBe(false);
+    expect(needsTicket(room({ roomType: 'Normal' }), OTHER)).toBe(false);
+  });
+
+  it('needs chain facts only when the room itself does not already refuse', () => {
+    expect(viewerNeedsFacts(undefined)).toBe(false);
+    expect(viewerNeedsFacts(room({ status: 'Live' }))).toBe(true);
+    expect(viewerNeedsFacts(room({ status: 'Paused' }))).toBe(true);
+    expect(viewerNeedsFacts(room({ status: 'Preparing' }))).toBe(false);
+    expect(viewerNeedsFacts(room({ status: 'Ended' }))).toBe(false);
+  });
+});
+
+describe('coHostAccess', () => {
+  it('lets an active co-host publish while the room is Live or Paused', () => {
+    expect(coHostAccess(room({ status: 'Live' }), true)).toBeNull();
+    expect(coHostAccess(room({ status: 'Paused' }), true)).toBeNull();
+  });
+
+  it('refuses anyone not in the active co-hosts with NOT_CO_HOST', () => {
+    expect(coHostAccess(room(), false)).toBe('NOT_CO_HOST');
+  });
+
+  it('refuses rooms that are not Live or Paused with ROOM_NOT_LIVE, before the co-host check', () => {
+    for (const status of ['Preparing', 'Ended', 'Banned'] as RoomStatus[]) {
+      expect(coHostAccess(room({ status }), true), status).toBe('ROOM_NOT_LIVE');
+      expect(coHostAccess(room({ status }), false), status).toBe('ROOM_NOT_LIVE');
+    }
+  });
+
+  it('refuses a missing room with ROOM_NOT_FOUND', () => {
+    expect(coHostAccess(undefined, true)).toBe('ROOM_NOT_FOUND');
+  });
+});

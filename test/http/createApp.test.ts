@@ -1,0 +1,240 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RequestSigner } from '../support/RequestSigner.js';
+import { startTestService, type TestService } from '../support/startTestService.js';
+import { testPair } from '../support/testPair.js';
+
+const API = '/api/livestream';
+const SIGNED_ENDPOINTS = ['publisher-token', 'viewer-token', 'co-host-token', 'viewer-leave'] as const;
+/** What a leaked stack or internal detail would look like in a body. */
+const LEAK = /\bat \S+ \(|node_modules|\/src\/|\.ts:\d+|Error:|TypeError|SyntaxError/;
+
+/**
+ * The whole app as served, on hostile input. The per-account limit is left at its default (20 a
+ * minute): the malformed requests here never get that far, and the limit itself is tested below.
+ */
+describe('createApp (full service): malformed input, unknown routes and rate limits', () => {
+  let service: TestService;
+  const signer = new RequestSigner();
+
+  /** Every answer: a 4xx, JSON `{error: {code, message}}` and nothing else, no internals. */
+  const expectClientError = (res: request.Response, status?: number, code?: string) => {
+    const context = `${res.status} ${res.text.slice(0, 300)}`;
+    expect(res.status, context).toBeGreaterThanOrEqual(400);
+    expect(res.status, context).toBeLessThan(500);
+    if (status !== undefined) expect(res.status, context).toBe(status);
+    expect(res.headers['content-type'], context).toMatch(/^application\/json/);
+    expect(res.body, context).toEqual({
+      error: { code: code ?? expect.any(String), message: expect.any(String) },
+    });
+    expect(res.text, context).not.toMatch(LEAK);
+  };
+
+  beforeAll(async () => {
+    service = await startTestService({
+      env: { RATE_LIMIT_ACCOUNT_MAX: undefined, RATE_LIMIT_ACCOUNT_WINDOW_MS: undefined },
+    });
+    expect(service.config.rateLimit.accountMaxRequests).toBe(20);
+  });
+
+  afterAll(async () => {
+    // Nothing above was a server error.
+    const errors = service?.logs.entries().filter((entry) => (entry.level as number) >= 50) ?? [];
+    expect(errors).toEqual([]);
+    await service?.close();
+  });
+
+  describe('malformed bodies', () => {
+    it('answers malformed JSON with 400 VALIDATION_ERROR on every signed endpoint', async () => {
+      for (const endpoint of SIGNED_ENDPOINTS) {
+        for (const text of [
+          '{',
+          '{"roomId": 0,}',
+          "{'roomId': 0}",
+          '{"roomId": 0} trailing',
+          'nul',
+          '"just a string"',
+          '42',
+        ]) {
+          const res = await request(service.server)
+            .post(`${API}/${endpoint}`)
+            .set('Content-Type', 'application/json')
+            .send(text);
+          expectClientError(res, 400, 'VALIDATION_ERROR');
+        }
+      }
+    });
+
+    it('answers well-formed JSON of the wrong shape with 400 VALIDATION_ERROR', async () => {
+      const bodies: unknown[] = [
+        [],
+        [{ roomId: 0 }],
+        {},
+        { roomId: { $gt: 0 } },
+        { roomId: [0] },
+        { roomId: true },
+        { roomId: 0, address: { toString: 'x' }, signature: '0x', timestamp: 1 },
+        { roomId: 0, address: null, signature: null, timestamp: null },
+        { __proto__: { roomId: 0 } },
+        { constructor: { prototype: { admin: true } } },
+        { roomId: 1e308, address: 'x', signature: '0x00', timestamp: 1e308 },
+      ];
+      for (const endpoint of SIGNED_ENDPOINTS) {
+        for (const body of bodies) {
+          const res = await request(service.server)
+            .post(`${API}/${endpoint}`)
+            .set('Content-Type', 'application/json')
+            .send(JSON.stringify(body));
+          expectClientError(res, 400, 'VALIDATION_ERROR');
+        }
+      }
+    });
+
+    it('answers a missing body with 400 and a non-JSON body with 415, as JSON', async () => {
+      for (const endpoint of SIGNED_ENDPOINTS) {
+        expectClientError(await request(service.server).post(`${API}/${endpoint}`), 400, 'VALIDATION_ERROR');
+        expectClientError(
+          await request(service.server)
+            .post(`${API}/${endpoint}`)
+            .set('Content-Type', 'text/plain')
+            .send('roomId=0'),
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+        );
+        expectClientError(
+          await request(service.server).post(`${API}/${endpoint}`).type('form').send({ roomId: 0 }),
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+        );
+      }
+    });
+
+    it('answers an oversized body with 413 PAYLOAD_TOO_LARGE before parsing it', async () => {
+      const limit = service.config.server.bodyLimitBytes;
+      const huge = JSON.stringify({
+        ...signer.sign(testPair('sr25519', 'AppHuge'), 0),
+        pad: 'x'.repeat(limit),
+      });
+      for (const endpoint of SIGNED_ENDPOINTS) {
+        const res = await request(service.server)
+          .post(`${API}/${endpoint}`)
+          .set('Content-Type', 'application/json')
+          .send(huge);
+        expectClientError(res, 413, 'PAYLOAD_TOO_LARGE');
+      }
+      // Even when it is not valid JSON, and a megabyte.
+      const res = await request(service.server)
+        .post(`${API}/viewer-token`)
+        .set('Content-Type', 'application/json')
+        .send(`{"pad":"${'y'.repeat(1024 * 1024)}`);
+      expectClientError(res, 413, 'PAYLOAD_TOO_LARGE');
+    });
+
+    it('survives a batch of odd but parseable values on every endpoint without a 5xx', async () => {
+      const { Dave } = service.devchain.chain.pairs;
+      const base = signer.sign(Dave, 0);
+      const odd: unknown[] = [
+        '',
+        '\u0000',
+        '😀'.repeat(50),
+        -0,
+        Number.MAX_VALUE,
+        -Number.MAX_VALUE,
+        { a: { b: { c: { d: [] } } } },
+        '0x',
+        `0x${'zz'.repeat(64)}`,
+      ];
+      for (const endpoint of SIGNED_ENDPOINTS) {
+        for (const field of [
+          'roomId',
+          'address',
+          'signature',
+          'timestamp',
+          'type',
+          'viewerAddress',
+          'publicKey',
+        ]) {
+          for (const value of odd) {
+            const res = await request(service.server)
+              .post(`${API}/${endpoint}`)
+              .send({ ...base, timestamp: signer.timestamp(), [field]: value });
+            // Never accepted: the signature was made for another timestamp.
+            expectClientError(res);
+          }
+        }
+      }
+    });
+  });
+
+  describe('unknown routes and methods', () => {
+    it('answers unknown paths and wrong methods with a JSON 404 NOT_FOUND', async () => {
+      const server = service.server;
+      const cases = [
+        request(server).get('/'),
+        request(server).get('/nope'),
+        request(server).get(`${API}`),
+        request(server).get(`${API}/nope`),
+        request(server).post(`${API}/nope`).send({}),
+        request(server).get(`${API}/publisher-token`),
+        request(server).put(`${API}/viewer-token`).send({}),
+        request(server).delete(`${API}/rooms`),
+        request(server).post(`${API}/rooms`).send({}),
+        request(server).get(`${API}/room/`),
+        request(server).get(`${API}/room/1/extra`),
+        request(server).post('/health').send({}),
+        request(server).get(`/${'a'.repeat(5000)}`),
+      ];
+      for (const pending of cases) expectClientError(await pending, 404, 'NOT_FOUND');
+    });
+
+    it('answers a broken percent-escape in a route parameter with a JSON 400', async () => {
+      expectClientError(await request(service.server).get(`${API}/room/%E0%A4%A`), 400);
+    });
+  });
+
+  describe('rate limits', () => {
+    it('limits each account on the token endpoints (429 with Retry-After) before checking signatures', async () => {
+      const limit = service.config.rateLimit.accountMaxRequests;
+      const caller = testPair('sr25519', 'AppRateLimited');
+      const other = testPair('sr25519', 'AppNotLimited');
+      // Cheap refusals count too: the limit comes before the signature check.
+      const expired = () => signer.sign(caller, 0, { timestamp: Date.now() - 3_600_000 });
+      for (let i = 0; i < limit; i++) {
+        const endpoint = SIGNED_ENDPOINTS[i % SIGNED_ENDPOINTS.length] as string;
+        const res = await request(service.server).post(`${API}/${endpoint}`).send(expired());
+        expect(res.status, `request ${i + 1}`).toBe(401);
+      }
+      // The next one is refused whatever it carries, on any endpoint, in any address form.
+      const valid = signer.sign(caller, 0);
+      const limited = await request(service.server).post(`${API}/viewer-token`).send(valid);
+      expectClientError(limited, 429, 'RATE_LIMIT_EXCEEDED');
+      const retryAfter = Number(limited.headers['retry-after']);
+      expect(Number.isInteger(retryAfter)).toBe(true);
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(service.config.rateLimit.accountWindowMs / 1000);
+      const hexForm = signer.sign(caller, 0, {
+        address: `0x${Buffer.from(caller.publicKey).toString('hex')}`,
+      });
+      expectClientError(await request(service.server).post(`${API}/publisher-token`).send(hexForm), 429);
+
+      // Other accounts and unsigned endpoints are not affected.
+      expect(
+        (await request(service.server).post(`${API}/viewer-token`).send(signer.sign(other, 0))).status,
+      ).toBe(200);
+      expect((await request(service.server).get(`${API}/rooms`)).status).toBe(200);
+    });
+
+    it('limits each client IP over all routes (429 with Retry-After)', async () => {
+      const limited = await startTestService({ env: { RATE_LIMIT_IP_MAX: '5' } });
+      try {
+        for (let i = 0; i < 5; i++)
+          expect((await request(limited.server).get(`${API}/rooms`)).status).toBe(200);
+        const res = await request(limited.server).get('/health/live');
+        expectClientError(res, 429, 'RATE_LIMIT_EXCEEDED');
+        expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      } finally {
+        await limited.close();
+      }
+    });
+  });
+});

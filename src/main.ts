@@ -1,5 +1,6 @@
 /** The composition root: read the config once, start everything, shut down gracefully. */
 import { ConfigError } from './config/ConfigError.js';
+import { configWarnings } from './config/configWarnings.js';
 import { loadConfig } from './config/loadConfig.js';
 import { createLogger } from './observability/createLogger.js';
 import { startService } from './startService.js';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.log.level, nodeEnv: config.nodeEnv });
+  for (const warning of configWarnings(process.env)) logger.warn(warning);
   const service = await startService({ config, logger });
 
   let shuttingDown = false;

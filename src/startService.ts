@@ -30,6 +30,7 @@ import { TokenService } from './tokens/TokenService.js';
 export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 export const HTTP_HEADERS_TIMEOUT_MS = 20_000;
 export const LIVEKIT_REQUEST_TIMEOUT_SECONDS = 5;
+const IDLE_SWEEP_MS = 50;
 
 export interface RunningService {
   /** `http://host:port` of the API. */
@@ -193,6 +194,10 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       websockets.close({ type: 'server:shutdown' });
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
+        // A keep-alive connection busy at close time becomes idle once its response is sent:
+        // close it then rather than after the keep-alive timeout.
+        const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+        server.once('close', () => clearInterval(sweep));
         server.closeIdleConnections();
       });
       livekitHealth.stop();

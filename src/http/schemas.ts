@@ -17,7 +17,9 @@ const RoomIdText = z
 
 const Address = z.string().min(1).max(100);
 /** 64-byte sr25519/ed25519, 65-byte ecdsa or type-prefixed MultiSignature, hex. */
-const Signature = z.string().regex(/^0x[0-9a-fA-F]{128,132}$/, 'must be 0x-prefixed hex of 64 to 66 bytes');
+const Signature = z
+  .string()
+  .regex(/^0x(?:[0-9a-fA-F]{2}){64,66}$/, 'must be 0x-prefixed hex of 64 to 66 bytes');
 const Timestamp = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe('ms since the epoch');
 
 const SignedFields = {

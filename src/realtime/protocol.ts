@@ -8,7 +8,7 @@ export const ClientFrame = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('auth'),
     address: z.string().min(1).max(100),
-    signature: z.string().regex(/^0x[0-9a-fA-F]{128,132}$/),
+    signature: z.string().regex(/^0x(?:[0-9a-fA-F]{2}){64,66}$/),
     timestamp: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   }),
   z.object({

@@ -92,7 +92,9 @@ export class TokenService {
   async issueCoHostToken(request: SignedRoomRequest & { media: CoHostMedia }): Promise<MintedToken> {
     const caller = await this.#authenticate(request);
     const room = this.#room(request.roomId);
-    const coHosts = room ? await this.#read(() => this.#rooms.lookups.coHosts(room.id)) : [];
+    // Only a live or paused room's co-hosts matter: other rooms are refused without a chain read.
+    const coHosts =
+      room && viewerNeedsFacts(room) ? await this.#read(() => this.#rooms.lookups.coHosts(room.id)) : [];
     deny(coHostAccess(room, coHosts.includes(caller.address)));
     return this.#minter.mint({
       identity: caller.address,

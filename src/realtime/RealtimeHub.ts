@@ -98,14 +98,18 @@ export class RealtimeHub {
 
   authenticate(conn: ClientConnection, address: string): void {
     if (conn.account === address) return;
-    const joined = [...conn.rooms];
-    for (const roomId of joined) this.leave(conn, roomId);
-    if (conn.account) this.#byAccount.get(conn.account)?.delete(conn);
+    // Rooms already joined stay joined (no second snapshot); only who is watching changes.
+    const previous = conn.account;
+    if (previous) {
+      for (const roomId of conn.rooms) this.#presenceLeave(roomId, previous);
+      this.#byAccount.get(previous)?.delete(conn);
+      if (this.#byAccount.get(previous)?.size === 0) this.#byAccount.delete(previous);
+    }
     conn.account = address;
     const set = this.#byAccount.get(address) ?? new Set();
     set.add(conn);
     this.#byAccount.set(address, set);
-    for (const roomId of joined) this.join(conn, roomId);
+    for (const roomId of conn.rooms) this.#presenceJoin(roomId, address);
   }
 
   /**
@@ -117,7 +121,9 @@ export class RealtimeHub {
     if (!room) return this.#rooms.index.loaded ? 'ROOM_NOT_FOUND' : 'CHAIN_UNAVAILABLE';
     if (!conn.rooms.has(roomId) && conn.rooms.size >= this.#maxRooms) return 'TOO_MANY_ROOMS';
     if (since !== undefined) {
-      const frames = this.#replay.after(roomId, since);
+      // An id past everything published here comes from another chain (a reset dev chain) or a
+      // node ahead of ours: its position means nothing in this buffer, so the client must reload.
+      const frames = compareEventIds(since, this.#lastEventId) > 0 ? null : this.#replay.after(roomId, since);
       if (frames === null) conn.send(frameOf({ type: 'room:reset', roomId }));
       else for (const frame of frames) this.#sendDirect(conn, frame);
     }

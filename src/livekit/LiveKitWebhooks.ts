@@ -6,7 +6,9 @@ import type { ReplayGuard } from '../store/ReplayGuard.js';
 
 /** LiveKit retries a delivery for minutes; an id seen within this window is a duplicate. */
 export const WEBHOOK_DEDUP_TTL_MS = 60 * 60_000;
-const ROOM_NAME = /^room-(\d{1,16})$/;
+/** `room-<id>` as `livekitRoomName` writes it: no sign, no leading zero. */
+const ROOM_NAME = /^room-(0|[1-9]\d{0,15})$/;
+const MS_PER_SECOND = 1000;
 
 export interface LiveKitWebhooksOptions {
   apiKey: string;
@@ -56,20 +58,23 @@ export class LiveKitWebhooks {
     }
     const roomId = roomIdOf(event.room?.name);
     if (roomId === null) return { event: name, outcome: 'ignored' };
-    const at = Number(event.createdAt) * 1000;
+    // Whole seconds; an event without a time is taken as happening now.
+    const at = event.createdAt > 0n ? Number(event.createdAt) * MS_PER_SECOND : Date.now();
     const identity = event.participant?.identity;
+    // The participant sid tells two connections of one identity apart within the same second.
+    const session = event.participant?.sid || undefined;
     switch (name) {
       case 'participant_joined':
         if (!identity) return { event: name, outcome: 'ignored' };
-        this.#presence.applyLiveKit(roomId, identity, true, at);
+        this.#presence.applyLiveKit(roomId, identity, true, at, session);
         return { event: name, outcome: 'applied' };
       case 'participant_left':
       case 'participant_connection_aborted':
         if (!identity) return { event: name, outcome: 'ignored' };
-        this.#presence.applyLiveKit(roomId, identity, false, at);
+        this.#presence.applyLiveKit(roomId, identity, false, at, session);
         return { event: name, outcome: 'applied' };
       case 'room_finished':
-        this.#presence.clear(roomId);
+        this.#presence.clear(roomId, at);
         return { event: name, outcome: 'applied' };
       default:
         return { event: name, outcome: 'ignored' };
@@ -79,5 +84,6 @@ export class LiveKitWebhooks {
 
 export function roomIdOf(name: string | undefined): number | null {
   const match = name ? ROOM_NAME.exec(name) : null;
-  return match ? Number(match[1]) : null;
+  const id = match ? Number(match[1]) : Number.NaN;
+  return Number.isSafeInteger(id) ? id : null;
 }

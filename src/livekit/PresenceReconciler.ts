@@ -7,6 +7,8 @@ import { livekitRoomName } from './livekitRoomName.js';
 export const RECONCILE_INTERVAL_MS = 60_000;
 /** Rooms checked per round, so a round stays cheap however many rooms are live. */
 export const RECONCILE_ROOMS_PER_ROUND = 200;
+const MS_PER_SECOND = 1000;
+const RECONCILED_STATUSES = ['Live', 'Paused'] as const;
 
 export interface PresenceReconcilerOptions {
   gateway: LiveKitGateway;
@@ -17,8 +19,9 @@ export interface PresenceReconcilerOptions {
 }
 
 /**
- * Webhooks can be lost: every round, the rooms anybody is known to watch are compared with
- * LiveKit's own participant list, which then replaces what the webhooks said.
+ * Webhooks can be lost: every round, the live rooms and the rooms anybody is known to watch are
+ * compared with LiveKit's own participant list, which then replaces what the webhooks said. Live
+ * rooms nobody is known in count too: after a restart, viewers already connected send no webhook.
  */
 export class PresenceReconciler {
   readonly #options: PresenceReconcilerOptions;
@@ -41,19 +44,24 @@ export class PresenceReconciler {
   /** One round; resolves with the number of rooms checked. */
   async reconcile(): Promise<number> {
     const { gateway, presence, index } = this.#options;
-    const rooms = presence.activeRooms().sort((a, b) => a - b);
+    const live = RECONCILED_STATUSES.flatMap((status) =>
+      index.query({ status, page: 1, limit: Number.MAX_SAFE_INTEGER }).rooms.map((room) => room.id),
+    );
+    const rooms = [...new Set([...presence.activeRooms(), ...live])].sort((a, b) => a - b);
     if (rooms.length === 0) return 0;
     const start = this.#cursor % rooms.length;
     const round = [...rooms.slice(start), ...rooms.slice(0, start)].slice(0, RECONCILE_ROOMS_PER_ROUND);
     this.#cursor = start + round.length;
     for (const roomId of round) {
       const room = index.get(roomId);
-      if (!room || (room.status !== 'Live' && room.status !== 'Paused')) {
+      if (!room || !(RECONCILED_STATUSES as readonly string[]).includes(room.status)) {
         presence.clear(roomId);
         continue;
       }
       try {
-        const at = Date.now();
+        // In webhook resolution (whole seconds, taken before the call): a join reported just after
+        // the list, in the same second, is not mistaken for an older one.
+        const at = Math.floor(Date.now() / MS_PER_SECOND) * MS_PER_SECOND;
         const participants = await gateway.listParticipants(livekitRoomName(roomId));
         presence.replaceLiveKit(
           roomId,

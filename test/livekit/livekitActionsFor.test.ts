@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { ChainEvent, ChainRoom, EventValue } from '../../src/chain/types.js';
+import {
+  CO_HOST_PERMISSION,
+  livekitActionsFor,
+  VIEWER_PERMISSION,
+} from '../../src/livekit/livekitActionsFor.js';
+
+const HOST = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
+const VIEWER = '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty';
+const LIMITS = { emptyTimeoutSeconds: 300, maxParticipants: 250 };
+
+function event(name: string, roomId: number | null, data: Record<string, EventValue> = {}): ChainEvent {
+  return { id: '7-0', name, roomId, block: { number: 7, hash: '0x07' }, data: { roomId, ...data } };
+}
+
+function room(overrides: Partial<ChainRoom> = {}): ChainRoom {
+  return {
+    id: 4,
+    host: HOST,
+    title: 'Room',
+    description: null,
+    roomType: 'Paid',
+    status: 'Live',
+    coverCid: null,
+    totalViewers: 0,
+    peakViewers: 0,
+    totalGifts: '0',
+    ticketPrice: '5',
+    createdAt: 3,
+    startedAt: 7,
+    endedAt: null,
+    ...overrides,
+  };
+}
+
+describe('livekitActionsFor', () => {
+  it('creates room-<id> on LiveStarted with the limits and metadata naming the room, host and type', () => {
+    const actions = livekitActionsFor(event('LiveStarted', 4, { startedAt: 7 }), room(), LIMITS);
+    expect(actions).toEqual([
+      {
+        kind: 'createRoom',
+        room: 'room-4',
+        input: {
+          name: 'room-4',
+          emptyTimeoutSeconds: 300,
+          maxParticipants: 250,
+          metadata: JSON.stringify({ roomId: 4, host: HOST, roomType: 'Paid' }),
+        },
+      },
+    ]);
+  });
+
+  it('still creates the room when the room is unknown, with null host and type in the metadata', () => {
+    const [action] = livekitActionsFor(event('LiveStarted', 9), undefined, LIMITS);
+    expect(action?.kind).toBe('createRoom');
+    expect(action?.kind === 'createRoom' && JSON.parse(action.input.metadata)).toEqual({
+      roomId: 9,
+      host: null,
+      roomType: null,
+    });
+  });
+
+  it('deletes the room when the live ends and when the room is banned', () => {
+    expect(livekitActionsFor(event('LiveEnded', 4), room({ status: 'Ended' }), LIMITS)).toEqual([
+      { kind: 'deleteRoom', room: 'room-4' },
+    ]);
+    expect(
+      livekitActionsFor(event('RoomBanned', 4, { reason: 'spam' }), room({ status: 'Banned' }), LIMITS),
+    ).toEqual([{ kind: 'deleteRoom', room: 'room-4' }]);
+  });
+
+  it('removes a kicked viewer by their address', () => {
+    expect(livekitActionsFor(event('ViewerKicked', 4, { viewer: VIEWER }), room(), LIMITS)).toEqual([
+      { kind: 'removeParticipant', room: 'room-4', identity: VIEWER },
+    ]);
+  });
+
+  it('promotes a new co-host with the full publishing permission set', () => {
+    expect(livekitActionsFor(event('CoHostStarted', 4, { coHost: VIEWER }), room(), LIMITS)).toEqual([
+      { kind: 'setPermission', room: 'room-4', identity: VIEWER, permission: CO_HOST_PERMISSION },
+    ]);
+    expect(CO_HOST_PERMISSION).toEqual({
+      canPublish: true,
+      canSubscribe: true,
+      canPublishData: true,
+      canPublishSources: ['camera', 'microphone'],
+    });
+  });
+
+  it('demotes an ended co-host to a viewer who still subscribes and chats', () => {
+    expect(livekitActionsFor(event('CoHostEnded', 4, { coHost: VIEWER }), room(), LIMITS)).toEqual([
+      { kind: 'setPermission', room: 'room-4', identity: VIEWER, permission: VIEWER_PERMISSION },
+    ]);
+    expect(VIEWER_PERMISSION).toEqual({
+      canPublish: false,
+      canSubscribe: true,
+      canPublishData: true,
+      canPublishSources: [],
+    });
+  });
+
+  it('does nothing for events that do not concern LiveKit', () => {
+    for (const name of ['RoomCreated', 'LivePaused', 'LiveResumed', 'GiftSent', 'TicketPurchased']) {
+      expect(livekitActionsFor(event(name, 4), room(), LIMITS)).toEqual([]);
+    }
+    expect(livekitActionsFor(event('EarningsWithdrawn', null, { host: HOST }), undefined, LIMITS)).toEqual(
+      [],
+    );
+  });
+
+  it('does nothing when the account field is missing or not an address', () => {
+    expect(livekitActionsFor(event('ViewerKicked', 4), room(), LIMITS)).toEqual([]);
+    expect(livekitActionsFor(event('CoHostStarted', 4, { coHost: null }), room(), LIMITS)).toEqual([]);
+    expect(livekitActionsFor(event('CoHostEnded', 4, { coHost: 12 }), room(), LIMITS)).toEqual([]);
+  });
+});

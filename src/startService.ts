@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -24,6 +25,12 @@ import { ViewerPresence } from './presence/ViewerPresence.js';
 import { RealtimeHub } from './realtime/RealtimeHub.js';
 import { WebSocketGateway } from './realtime/WebSocketGateway.js';
 import { MemoryReplayGuard } from './store/MemoryReplayGuard.js';
+import { RedisConnection } from './store/RedisConnection.js';
+import { RedisPresenceSync } from './store/RedisPresenceSync.js';
+import { RedisRoomRelay } from './store/RedisRoomRelay.js';
+import type { ReplayGuard } from './store/ReplayGuard.js';
+import { SharedRateLimitStore } from './store/SharedRateLimitStore.js';
+import { SharedReplayGuard } from './store/SharedReplayGuard.js';
 import { TokenService } from './tokens/TokenService.js';
 
 /** Slow or stuck clients cannot hold a request open for Node's default 5 minutes. */
@@ -46,6 +53,7 @@ export interface RunningService {
   livekitActions: LiveKitActionQueue;
   livekitHealth: LiveKitHealth;
   reconciler: PresenceReconciler;
+  redis: RedisConnection | undefined;
   /** Graceful and idempotent: stop accepting, let requests finish, close every client. */
   close(): Promise<void>;
 }
@@ -70,14 +78,27 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     logger.info({ url: devchain.url }, 'embedded dev chain started (demo seed)');
   }
 
+  // Optional shared state: every use below falls back to local state while Redis is unreachable.
+  const instanceId = randomUUID();
+  const redis = config.redis.url
+    ? new RedisConnection({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger })
+    : undefined;
+  const replayGuard = (namespace: string): ReplayGuard =>
+    redis ? new SharedReplayGuard(new MemoryReplayGuard(), redis, namespace) : new MemoryReplayGuard();
+  const createRateLimitStore = redis
+    ? (prefix: string) => new SharedRateLimitStore(redis, prefix)
+    : undefined;
+
   const chain = new PolkadotChainClient({ endpoint, logger: logger.child({ module: 'chain' }) });
   const follower = new FinalizedBlockFollower({ chain, logger });
   const rooms = new ChainRooms({ chain, follower, logger });
   const presence = new ViewerPresence();
   follower.onBlock((block) => {
     for (const event of block.events) {
-      if ((event.name === 'LiveEnded' || event.name === 'RoomBanned') && event.roomId !== null) {
-        presence.clear(event.roomId);
+      if (event.roomId === null) continue;
+      if (event.name === 'LiveEnded' || event.name === 'RoomBanned') presence.clear(event.roomId);
+      if (event.name === 'ViewerKicked' && typeof event.data.viewer === 'string') {
+        presence.leave(event.roomId, event.data.viewer);
       }
     }
   });
@@ -86,7 +107,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const verifier = new TimedSignatureVerifier(new WorkerSignatureVerifier(), metrics.signatureSeconds);
   const authenticator = new SignedMessageAuthenticator({
     verifier,
-    replayGuard: new MemoryReplayGuard(),
+    replayGuard: replayGuard('signature'),
     maxAgeMs: config.auth.signatureMaxAgeMs,
   });
   const minter = new TokenMinter({
@@ -121,7 +142,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     apiKey: config.livekit.apiKey,
     apiSecret: config.livekit.apiSecret,
     presence,
-    seen: new MemoryReplayGuard(),
+    seen: replayGuard('webhook'),
     logger,
   });
   const reconciler = new PresenceReconciler({ gateway: livekit, presence, index: rooms.index, logger });
@@ -130,6 +151,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     windowMs: config.rateLimit.accountWindowMs,
     limit: config.rateLimit.accountMaxRequests,
     logger,
+    ...(createRateLimitStore ? { createStore: createRateLimitStore } : {}),
   });
 
   const app = createApp({
@@ -142,11 +164,12 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     webhooks,
     metrics,
     metricsToken: config.metrics.token,
+    ...(createRateLimitStore ? { createRateLimitStore } : {}),
     health: () =>
       healthReport({
         chain: chain.status,
         livekit: livekitHealth.status,
-        redis: 'disabled',
+        redis: redis ? redis.status : 'disabled',
         finalizedBlock: follower.cursor?.number ?? null,
         followerLagBlocks: follower.lagBlocks,
         rooms: rooms.index.size,
@@ -166,7 +189,11 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     logger,
   });
 
-  registerComponentMetrics(metrics, { chain, follower, rooms, hub, livekitHealth, livekitActions });
+  const relay = redis ? new RedisRoomRelay({ redis, hub, instanceId, logger }) : undefined;
+  const presenceSync = redis ? new RedisPresenceSync({ redis, presence, instanceId, logger }) : undefined;
+  relay?.start();
+  presenceSync?.start();
+  registerComponentMetrics(metrics, { chain, follower, rooms, hub, livekitHealth, livekitActions, redis });
 
   const server = createServer(app);
   websockets.attach(server);
@@ -206,6 +233,9 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       await follower.stop();
       await chain.close();
       await verifier.close();
+      relay?.stop();
+      presenceSync?.stop();
+      await redis?.close();
       await devchain?.close();
     })();
     return closing;
@@ -223,6 +253,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     livekitActions,
     livekitHealth,
     reconciler,
+    redis,
     close,
   };
 }
@@ -234,6 +265,7 @@ interface MeasuredComponents {
   hub: RealtimeHub;
   livekitHealth: LiveKitHealth;
   livekitActions: LiveKitActionQueue;
+  redis: RedisConnection | undefined;
 }
 
 /** Component state read at scrape time. */

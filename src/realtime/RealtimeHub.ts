@@ -54,6 +54,8 @@ export class RealtimeHub {
   /** (room, account) → joined connections of that account, for viewer:joined / viewer:left. */
   readonly #presenceRefs = new Map<string, number>();
   readonly #queue: FanoutJob[] = [];
+  readonly #relayListeners = new Set<(roomId: number, frame: Buffer) => void>();
+  readonly #membershipListeners = new Set<(roomId: number, hasMembers: boolean) => void>();
   #draining = false;
   #lastEventId = '0-0';
   #sent = 0;
@@ -132,6 +134,7 @@ export class RealtimeHub {
       const members = this.#members.get(roomId) ?? new Set();
       members.add(conn);
       this.#members.set(roomId, members);
+      if (members.size === 1) for (const listener of this.#membershipListeners) listener(roomId, true);
       if (conn.account) this.#presenceJoin(roomId, conn.account);
     }
     this.#sendDirect(
@@ -151,8 +154,11 @@ export class RealtimeHub {
     if (!conn.rooms.delete(roomId)) return false;
     const members = this.#members.get(roomId);
     members?.delete(conn);
-    if (members?.size === 0) this.#members.delete(roomId);
     if (conn.account) this.#presenceLeave(roomId, conn.account);
+    if (members?.size === 0) {
+      this.#members.delete(roomId);
+      for (const listener of this.#membershipListeners) listener(roomId, false);
+    }
     return true;
   }
 
@@ -207,7 +213,7 @@ export class RealtimeHub {
     const refs = (this.#presenceRefs.get(key) ?? 0) + 1;
     this.#presenceRefs.set(key, refs);
     if (refs > 1) return;
-    this.#enqueue(frameOf({ type: 'viewer:joined', roomId, address: account }), this.#roomTargets(roomId));
+    this.#broadcastToRoom(roomId, frameOf({ type: 'viewer:joined', roomId, address: account }));
     this.#presence.join(roomId, account);
   }
 
@@ -219,8 +225,36 @@ export class RealtimeHub {
       return;
     }
     this.#presenceRefs.delete(key);
-    this.#enqueue(frameOf({ type: 'viewer:left', roomId, address: account }), this.#roomTargets(roomId));
+    this.#broadcastToRoom(roomId, frameOf({ type: 'viewer:left', roomId, address: account }));
     this.#presence.leave(roomId, account);
+  }
+
+  /** A room broadcast that does not come from the chain: other instances' members get it too. */
+  #broadcastToRoom(roomId: number, frame: Buffer): void {
+    this.#enqueue(frame, this.#roomTargets(roomId));
+    for (const listener of this.#relayListeners) listener(roomId, frame);
+  }
+
+  /** Listens to room broadcasts made here that other instances must relay (presence). */
+  onRelay(listener: (roomId: number, frame: Buffer) => void): () => void {
+    this.#relayListeners.add(listener);
+    return () => this.#relayListeners.delete(listener);
+  }
+
+  /** Told when this instance gets its first member of a room, or loses its last one. */
+  onMembership(listener: (roomId: number, hasMembers: boolean) => void): () => void {
+    this.#membershipListeners.add(listener);
+    return () => this.#membershipListeners.delete(listener);
+  }
+
+  /** A room broadcast relayed from another instance: delivered to the members here. */
+  deliverRelayed(roomId: number, frame: Buffer): void {
+    this.#enqueue(frame, this.#roomTargets(roomId));
+  }
+
+  /** Rooms with members on this instance. */
+  memberRooms(): number[] {
+    return [...this.#members.keys()];
   }
 
   #enqueue(frame: Buffer, targets: ClientConnection[]): void {

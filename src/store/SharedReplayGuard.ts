@@ -1,0 +1,46 @@
+import type { RedisConnection } from './RedisConnection.js';
+import type { ReplayGuard } from './ReplayGuard.js';
+
+/**
+ * Single use across instances: an atomic `SET key NX PX` in Redis, always backed by the local
+ * guard. While Redis is down or hung, the local guard alone answers (replays are then refused per
+ * instance only — the documented weaker guarantee), and no request waits longer than a command
+ * timeout.
+ */
+export class SharedReplayGuard implements ReplayGuard {
+  readonly #local: ReplayGuard;
+  readonly #redis: RedisConnection;
+  readonly #namespace: string;
+
+  constructor(local: ReplayGuard, redis: RedisConnection, namespace: string) {
+    this.#local = local;
+    this.#redis = redis;
+    this.#namespace = namespace;
+  }
+
+  async has(key: string): Promise<boolean> {
+    if (await this.#local.has(key)) return true;
+    if (!this.#redis.ready) return false;
+    try {
+      return (await this.#redis.client.exists(this.#key(key))) === 1;
+    } catch {
+      this.#redis.reportFailure();
+      return false;
+    }
+  }
+
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    if (!(await this.#local.claim(key, ttlMs))) return false;
+    if (!this.#redis.ready) return true;
+    try {
+      return (await this.#redis.client.set(this.#key(key), '1', 'PX', ttlMs, 'NX')) === 'OK';
+    } catch {
+      this.#redis.reportFailure();
+      return true;
+    }
+  }
+
+  #key(key: string): string {
+    return this.#redis.key(`${this.#namespace}:${key}`);
+  }
+}

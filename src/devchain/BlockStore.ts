@@ -99,7 +99,7 @@ export class BlockStore {
     let r = 0;
     while (result.length < count) {
       const headKey = this.#sortedKeys[i];
-      const inRange = headKey !== undefined && headKey.startsWith(prefix);
+      const inRange = headKey?.startsWith(prefix) === true;
       const revivedKey = revived[r];
       if (!inRange && revivedKey === undefined) break;
       if (revivedKey !== undefined && (!inRange || revivedKey < headKey)) {

@@ -4,7 +4,6 @@ import { Metadata, TypeRegistry } from '@polkadot/types';
 import type { Call, ChainProperties } from '@polkadot/types/interfaces';
 import { expandMetadata } from '@polkadot/types/metadata';
 import type { Codec } from '@polkadot/types/types';
-import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { BlockStore, type Hex, type StoredBlock } from './BlockStore.js';
 import { type DevAccountName, devPairs, writeGenesis } from './genesis.js';
@@ -16,6 +15,7 @@ import {
 } from './metadata/stardustMetadata.js';
 import { ExecutionContext, type RuntimeEvent } from './runtime/ExecutionContext.js';
 import { type BlockResult, Runtime, stateRoot, type ValidExtrinsic } from './runtime/Runtime.js';
+import { TransactionPool } from './TransactionPool.js';
 
 export interface DevChainOptions {
   /** Produce a block every `blockTimeMs` (with whatever is pending); unset = one block per extrinsic. */
@@ -30,7 +30,13 @@ export interface DevChainOptions {
   onError?: (error: unknown) => void;
 }
 
-export type ExtrinsicStatus = 'ready' | { inBlock: Hex } | { finalized: Hex } | 'dropped' | 'invalid';
+export type ExtrinsicStatus =
+  | 'future'
+  | 'ready'
+  | { inBlock: Hex }
+  | { finalized: Hex }
+  | 'dropped'
+  | 'invalid';
 
 export interface SubmitOutcome {
   blockHash: Hex;
@@ -61,7 +67,7 @@ export class DevChain extends EventEmitter<DevChainEvents> {
   readonly runtime: Runtime;
   readonly pairs: Record<DevAccountName, KeyringPair>;
   readonly #options: DevChainOptions;
-  #pending: PendingExtrinsic[] = [];
+  readonly #pool: TransactionPool<PendingExtrinsic>;
   #finalized: StoredBlock;
   #autoFinalize = true;
   #building: Promise<unknown> = Promise.resolve();
@@ -70,6 +76,8 @@ export class DevChain extends EventEmitter<DevChainEvents> {
 
   private constructor(options: DevChainOptions) {
     super();
+    // Every head or storage subscription of every connection listens here: no fixed bound.
+    this.setMaxListeners(0);
     this.#options = options;
     this.meta = buildStardustMetadata();
     this.registry = new TypeRegistry();
@@ -80,6 +88,7 @@ export class DevChain extends EventEmitter<DevChainEvents> {
     );
     this.store = new BlockStore();
     this.runtime = new Runtime(this.registry, this.meta, this.store);
+    this.#pool = new TransactionPool((who) => this.runtime.accountNonce(who));
     this.pairs = devPairs();
     this.#finalized = this.#buildGenesis();
     if (options.blockTimeMs) {
@@ -105,8 +114,9 @@ export class DevChain extends EventEmitter<DevChainEvents> {
     return this.store.genesis.hash;
   }
 
+  /** The ready extrinsics (`author_pendingExtrinsics`). */
   get pendingExtrinsics(): Hex[] {
-    return this.#pending.map((p) => p.hex);
+    return this.#pool.ready.map((p) => p.hex);
   }
 
   /** Stops the block timer; the chain's state stays readable. */
@@ -115,20 +125,29 @@ export class DevChain extends EventEmitter<DevChainEvents> {
     this.#timer = undefined;
   }
 
-  /** The next nonce of an account, counting extrinsics waiting in the pool. */
+  /** The next nonce of an account, counting its ready extrinsics in the pool. */
   nextNonce(who: Uint8Array): number {
-    const pending = this.#pending.filter((p) => u8aToHex(p.signer) === u8aToHex(who)).length;
-    return this.runtime.accountNonce(who) + pending;
+    return this.#pool.nextNonce(who);
   }
 
   /** Validates and queues an extrinsic, as `author_submitAndWatchExtrinsic` does. Throws `InvalidTransaction`. */
   submit(hex: string, watcher?: (status: ExtrinsicStatus) => void): Hex {
-    const valid = this.runtime.validate(hex, (who) => this.nextNonce(who));
-    const pending: PendingExtrinsic = { ...valid, watchers: watcher ? [watcher] : [] };
-    this.#pending.push(pending);
-    queueMicrotask(() => this.#notify(pending, 'ready'));
-    if (!this.#options.blockTimeMs) void this.produceBlock();
+    const valid = this.runtime.validate(hex);
+    const entry: PendingExtrinsic = { ...valid, watchers: watcher ? [watcher] : [] };
+    const status = this.#pool.add(entry);
+    queueMicrotask(() => this.#notify(entry, status));
+    if (status === 'ready') {
+      this.#promoteFuture();
+      if (!this.#options.blockTimeMs) void this.produceBlock();
+    }
     return valid.hash;
+  }
+
+  /** Future extrinsics whose nonce gap is now filled become ready; returns whether any did. */
+  #promoteFuture(): boolean {
+    const promoted = this.#pool.promote();
+    for (const entry of promoted) queueMicrotask(() => this.#notify(entry, 'ready'));
+    return promoted.length > 0;
   }
 
   /** Builds the next block with every pending extrinsic (an empty block when none). */
@@ -242,8 +261,7 @@ export class DevChain extends EventEmitter<DevChainEvents> {
   }
 
   #produce(): StoredBlock {
-    const batch = this.#pending;
-    this.#pending = [];
+    const batch = this.#pool.takeReady();
     const now = this.#options.now?.() ?? Date.now();
     let result: BlockResult;
     try {
@@ -258,6 +276,7 @@ export class DevChain extends EventEmitter<DevChainEvents> {
     for (const p of batch) this.#notify(p, { inBlock: block.hash });
     if (batch.length > 0) this.#waitingFinality.set(block.hash, batch);
     if (this.#autoFinalize) this.finalize(block.number - (this.#options.finalityLag ?? 0));
+    if (this.#promoteFuture() && !this.#options.blockTimeMs) void this.produceBlock();
     return block;
   }
 

@@ -4,7 +4,8 @@ import { compactToU8a, hexToU8a, isHex, u8aConcat, u8aToHex } from '@polkadot/ut
 import { blake2AsHex, decodeAddress } from '@polkadot/util-crypto';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { Hex, StoredBlock } from './BlockStore.js';
-import type { DevChain, ExtrinsicStatus } from './DevChain.js';
+import type { DevChain } from './DevChain.js';
+import { ExtrinsicStatusRelay } from './ExtrinsicStatusRelay.js';
 import { CHAIN_PROPERTIES, RUNTIME_APIS, RUNTIME_VERSION } from './metadata/stardustMetadata.js';
 import { InvalidTransaction } from './runtime/Runtime.js';
 
@@ -47,6 +48,8 @@ interface Subscription {
 interface Connection {
   socket: WebSocket;
   subscriptions: Map<string, Subscription>;
+  /** Watched extrinsics, told when the client reads a block's events. */
+  relays: Set<ExtrinsicStatusRelay>;
 }
 
 export interface DevChainServerOptions {
@@ -66,12 +69,14 @@ export class DevChainServer {
   readonly #connections = new Set<Connection>();
   readonly #handlers: Record<string, Handler>;
   #nextSubscription = 1;
+  readonly #eventsKey: Hex;
 
   constructor(chain: DevChain, options: DevChainServerOptions = {}) {
     this.chain = chain;
     this.#host = options.host ?? '127.0.0.1';
     this.#port = options.port ?? 0;
     this.#handlers = this.#buildHandlers();
+    this.#eventsKey = chain.runtime.newOverlay().key('System.Events');
   }
 
   get url(): string {
@@ -121,7 +126,7 @@ export class DevChainServer {
   }
 
   #accept(socket: WebSocket): void {
-    const conn: Connection = { socket, subscriptions: new Map() };
+    const conn: Connection = { socket, subscriptions: new Map(), relays: new Set() };
     this.#connections.add(conn);
     socket.on('message', (data, isBinary) => void this.#onMessage(conn, data, isBinary));
     socket.on('close', () => {
@@ -168,7 +173,7 @@ export class DevChainServer {
     } catch (error) {
       if (error instanceof RpcError) return errorResponse(rid, error.code, error.message, error.data);
       if (error instanceof InvalidTransaction)
-        return errorResponse(rid, error.code, error.message, error.data);
+        return errorResponse(rid, error.code, error.rpcMessage, error.data);
       return errorResponse(rid, RPC_ERROR.internal, `Internal error: ${String(error)}`);
     }
   }
@@ -222,22 +227,20 @@ export class DevChainServer {
     return block;
   }
 
-  #storageAt(key: unknown, at: StoredBlock): Hex | null {
+  #storageAt(key: unknown, at: StoredBlock, conn?: Connection): Hex | null {
     if (typeof key !== 'string' || !isHex(key))
       throw new RpcError(RPC_ERROR.invalidParams, 'Invalid params: storage key');
-    return this.chain.store.get(key.toLowerCase() as Hex, at);
-  }
-
-  #headerFor(block: StoredBlock): object {
-    return block.header;
+    const normalized = key.toLowerCase() as Hex;
+    if (conn && normalized === this.#eventsKey) for (const relay of conn.relays) relay.eventsRead(at.hash);
+    return this.chain.store.get(normalized, at);
   }
 
   #buildHandlers(): Record<string, Handler> {
     const chain = this.chain;
-    const headerOf = (hash: unknown) => {
-      if (hash === undefined || hash === null) return chain.head.header;
-      const block = typeof hash === 'string' ? chain.store.byHash(hash) : undefined;
-      return block ? block.header : null;
+    // chain_getHeader / chain_getBlock answer null for an unknown hash, as a node does.
+    const blockOrNull = (hash: unknown): StoredBlock | null => {
+      if (hash === undefined || hash === null) return chain.head;
+      return (typeof hash === 'string' ? chain.store.byHash(hash) : undefined) ?? null;
     };
     const blockHash = (n: unknown): Hex | null => {
       if (n === undefined || n === null) return chain.head.hash;
@@ -257,8 +260,8 @@ export class DevChainServer {
         'heads',
         source === 'newHead' ? 'chain_newHead' : 'chain_finalizedHead',
         (emit) => {
-          emit(this.#headerFor(source === 'newHead' ? chain.head : chain.finalized));
-          const listener = (block: StoredBlock) => emit(this.#headerFor(block));
+          emit((source === 'newHead' ? chain.head : chain.finalized).header);
+          const listener = (block: StoredBlock) => emit(block.header);
           chain.on(source, listener);
           return () => chain.off(source, listener);
         },
@@ -271,6 +274,12 @@ export class DevChainServer {
         return () => chain.off('newHead', listener);
       });
     const unsubscribe = (p: Params, conn: Connection) => this.#unsubscribe(conn, p);
+    // The runtime never upgrades: the initial notification is the only one.
+    const subscribeRuntimeVersion = (_p: Params, conn: Connection) =>
+      this.#subscribe(conn, 'runtimeVersion', 'state_runtimeVersion', (emit) => {
+        emit(runtimeVersion());
+        return () => undefined;
+      });
 
     const handlers: Record<string, Handler> = {
       rpc_methods: () => ({ version: 1, methods: Object.keys(handlers).sort() }),
@@ -285,12 +294,11 @@ export class DevChainServer {
 
       chain_getBlockHash: (p) => (Array.isArray(p[0]) ? p[0].map(blockHash) : blockHash(p[0])),
       chain_getHead: () => chain.head.hash,
-      chain_getHeader: (p) => headerOf(p[0]),
+      chain_getHeader: (p) => blockOrNull(p[0])?.header ?? null,
       chain_getBlock: (p) => {
-        const header = headerOf(p[0]);
-        if (!header) return null;
-        const block = p[0] ? chain.store.byHash(String(p[0])) : chain.head;
-        return { block: { header, extrinsics: block?.extrinsics ?? [] }, justifications: null };
+        const block = blockOrNull(p[0]);
+        if (!block) return null;
+        return { block: { header: block.header, extrinsics: block.extrinsics }, justifications: null };
       },
       chain_getFinalizedHead: () => chain.finalized.hash,
       chain_getFinalisedHead: () => chain.finalized.hash,
@@ -317,8 +325,8 @@ export class DevChainServer {
         return chain.metadata.toHex();
       },
       state_call: (p) => this.#stateCall(String(p[0]), p[1], this.#block(p[2])),
-      state_getStorage: (p) => this.#storageAt(p[0], this.#block(p[1])),
-      state_getStorageAt: (p) => this.#storageAt(p[0], this.#block(p[1])),
+      state_getStorage: (p, conn) => this.#storageAt(p[0], this.#block(p[1]), conn),
+      state_getStorageAt: (p, conn) => this.#storageAt(p[0], this.#block(p[1]), conn),
       state_getStorageHash: (p) => {
         const value = this.#storageAt(p[0], this.#block(p[1]));
         return value === null ? null : blake2AsHex(hexToU8a(value));
@@ -327,13 +335,13 @@ export class DevChainServer {
         const value = this.#storageAt(p[0], this.#block(p[1]));
         return value === null ? null : (value.length - 2) / 2;
       },
-      state_queryStorageAt: (p) => {
+      state_queryStorageAt: (p, conn) => {
         const keys = p[0];
         if (!Array.isArray(keys) || keys.length > MAX_QUERY_KEYS) {
           throw new RpcError(RPC_ERROR.invalidParams, `Invalid params: at most ${MAX_QUERY_KEYS} keys`);
         }
         const at = this.#block(p[1]);
-        return [{ block: at.hash, changes: keys.map((k) => [k, this.#storageAt(k, at)]) }];
+        return [{ block: at.hash, changes: keys.map((k) => [k, this.#storageAt(k, at, conn)]) }];
       },
       state_getKeysPaged: (p) => {
         const [prefix, count, startKey, hash] = p;
@@ -360,16 +368,8 @@ export class DevChainServer {
           this.#block(p[1]),
         );
       },
-      state_subscribeRuntimeVersion: (_p, conn) =>
-        this.#subscribe(conn, 'runtimeVersion', 'state_runtimeVersion', (emit) => {
-          emit(runtimeVersion());
-          return () => undefined;
-        }),
-      chain_subscribeRuntimeVersion: (_p, conn) =>
-        this.#subscribe(conn, 'runtimeVersion', 'state_runtimeVersion', (emit) => {
-          emit(runtimeVersion());
-          return () => undefined;
-        }),
+      state_subscribeRuntimeVersion: subscribeRuntimeVersion,
+      chain_subscribeRuntimeVersion: subscribeRuntimeVersion,
       state_unsubscribeRuntimeVersion: unsubscribe,
       chain_unsubscribeRuntimeVersion: unsubscribe,
       state_subscribeStorage: (p, conn) => {
@@ -404,15 +404,15 @@ export class DevChainServer {
       author_submitExtrinsic: (p) => chain.submit(extrinsicParam(p[0])),
       author_submitAndWatchExtrinsic: (p, conn) => {
         const hex = extrinsicParam(p[0]);
-        const statuses: ExtrinsicStatus[] = [];
-        let emitStatus: ((status: ExtrinsicStatus) => void) | undefined;
+        const relay = new ExtrinsicStatusRelay(() => conn.relays.delete(relay));
         // Validate synchronously so an invalid extrinsic is answered with an error, as by a node.
-        chain.submit(hex, (status) => (emitStatus ? emitStatus(status) : statuses.push(status)));
+        chain.submit(hex, (status) => relay.push(status));
+        conn.relays.add(relay);
         return this.#subscribe(conn, 'extrinsic', 'author_extrinsicUpdate', (emit) => {
-          emitStatus = emit;
-          for (const status of statuses.splice(0)) emit(status);
+          relay.attach(emit);
           return () => {
-            emitStatus = () => undefined;
+            relay.close();
+            conn.relays.delete(relay);
           };
         });
       },

@@ -797,7 +797,8 @@ export function buildStardustMetadata(): StardustMetadata {
   };
   const B = 'Blake2_128Concat' as const;
   const systemStorage = [
-    item('System', 'Account', 'Default', accountInfo, ZERO(80), [[B, accountId]]),
+    // `AccountInfo::default()`: zeros, except `ExtraFlags::default()` = IS_NEW_LOGIC (bit 127).
+    item('System', 'Account', 'Default', accountInfo, `${ZERO(79)}80`, [[B, accountId]]),
     item('System', 'BlockHash', 'Default', h256, ZERO(32), [['Twox64Concat', u32]]),
     item('System', 'Number', 'Default', u32, ZERO(4)),
     item('System', 'ParentHash', 'Default', h256, ZERO(32)),

@@ -7,6 +7,7 @@ type ModulePallet = keyof ModuleErrorName;
 export type DispatchErrorValue =
   | 'BadOrigin'
   | 'CannotLookup'
+  | 'ConsumerRemaining'
   | { Module: { index: number; error: number[] } }
   | { Token: TokenErrorName }
   | { Arithmetic: 'Underflow' | 'Overflow' | 'DivisionByZero' };
@@ -36,6 +37,10 @@ export class DispatchError extends Error {
 
   static badOrigin(): DispatchError {
     return new DispatchError('BadOrigin', 'BadOrigin');
+  }
+
+  static consumerRemaining(): DispatchError {
+    return new DispatchError('ConsumerRemaining', 'ConsumerRemaining');
   }
 
   static overflow(): DispatchError {

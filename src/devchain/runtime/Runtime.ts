@@ -14,12 +14,15 @@ import { StorageOverlay } from './StorageOverlay.js';
 /** A transaction-pool rejection, answered as the node's JSON-RPC error. */
 export class InvalidTransaction extends Error {
   readonly code: number;
+  /** The JSON-RPC error's `message` (e.g. "Invalid Transaction"); the reason goes in `data`. */
+  readonly rpcMessage: string;
   readonly data: string;
 
   constructor(code: number, message: string, data: string) {
     super(`${message}: ${data}`);
     this.name = 'InvalidTransaction';
     this.code = code;
+    this.rpcMessage = message;
     this.data = data;
   }
 }
@@ -68,8 +71,11 @@ export class Runtime {
     return readAccount(new ExecutionContext(this.newOverlay(), this.#store.head.number), who).nonce;
   }
 
-  /** Checks an extrinsic as the transaction pool does. `expectedNonce` accounts for pending ones. */
-  validate(hex: string, expectedNonce: (who: Uint8Array) => number): ValidExtrinsic {
+  /**
+   * Checks an extrinsic as the runtime's `validate_transaction` does, against the head state. A nonce
+   * above the account's is valid (the pool keeps it as a future transaction).
+   */
+  validate(hex: string): ValidExtrinsic {
     let ext: Extrinsic;
     try {
       ext = this.registry.createType('Extrinsic', hex);
@@ -105,18 +111,6 @@ export class Runtime {
         throw invalid('Transaction has an ancient birth block');
       birthHash = birthBlock.hash;
     }
-    const account = readAccount(new ExecutionContext(this.newOverlay(), head.number), who);
-    const nonce = ext.nonce.toNumber();
-    const expected = expectedNonce(who);
-    if (nonce < account.nonce) throw invalid('Transaction is outdated');
-    if (nonce > expected) throw invalid('Transaction will be valid in the future');
-    if (nonce < expected)
-      throw new InvalidTransaction(
-        1014,
-        'Priority is too low',
-        'Transaction with the same nonce is already in the pool',
-      );
-    if (account.providers === 0) throw invalid('Inability to pay some fees (e.g. account balance too low)');
     const signature = ext.signature as unknown as { mode?: { toNumber(): number } };
     if (signature.mode && signature.mode.toNumber() !== 0) throw invalid('Transaction has a bad signature');
     const payload = this.registry.createType(
@@ -141,6 +135,13 @@ export class Runtime {
       .multiSignature;
     const check = signatureVerify(message, multiSignature.toU8a(), who);
     if (!check.isValid || check.isWrapped) throw invalid('Transaction has a bad signature');
+    // The signature is checked first (`Checkable::check`), then the extensions: CheckNonce refuses
+    // accounts that do not exist, then stale nonces.
+    const account = readAccount(new ExecutionContext(this.newOverlay(), head.number), who);
+    if (account.providers === 0 && account.sufficients === 0)
+      throw invalid('Inability to pay some fees (e.g. account balance too low)');
+    const nonce = ext.nonce.toNumber();
+    if (nonce < account.nonce) throw invalid('Transaction is outdated');
     return {
       hex: ext.toHex() as Hex,
       hash: blake2AsHex(u8aToU8a(hex)) as Hex,

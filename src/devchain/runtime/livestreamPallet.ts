@@ -1,11 +1,12 @@
 /**
  * `pallet-livestream` of the Stardust runtime: every call with the pallet's checks, errors and
- * effects (../shared/reference/pallet-livestream.md §4).
+ * effects (../shared/reference/pallet-livestream.md §4). The order of the checks follows the
+ * pallet's `lib.rs` (lao-sha/cosmos @30d658a), because the first failing check names the error.
  */
 import type { Codec } from '@polkadot/types/types';
 import { stringToU8a, u8aConcat } from '@polkadot/util';
 import { LIVESTREAM_CONSTANTS } from '../metadata/stardustMetadata.js';
-import { isSameAccount, reserve, transfer, unreserve } from './balances.js';
+import { currencyTransfer, isSameAccount, reserve, unreserve } from './balances.js';
 import { big, bool, bytes, field, num, option, raw, variantName, vec } from './codecValues.js';
 import { DispatchError, ensure } from './DispatchError.js';
 import type { ExecutionContext, Origin } from './ExecutionContext.js';
@@ -114,11 +115,14 @@ function coHostsOf(ctx: ExecutionContext, roomId: bigint): Uint8Array[] {
   return vec(ctx.storage.getOrDefault('Livestream.ActiveCoHosts', [roomId])).map(bytes);
 }
 
-function checkedAdd(a: bigint, b: bigint, bits: number): bigint {
+/** The pallet uses `saturating_add` for its counters and totals. */
+function saturatingAdd(a: bigint, b: bigint, bits: number): bigint {
+  const max = (1n << BigInt(bits)) - 1n;
   const sum = a + b;
-  ensure(sum < 1n << BigInt(bits), L('Overflow'));
-  return sum;
+  return sum > max ? max : sum;
 }
+
+const U128_MAX = (1n << 128n) - 1n;
 
 type Args = Record<string, Codec>;
 type CallHandler = (ctx: ExecutionContext, origin: Origin, args: Args) => void;
@@ -147,7 +151,7 @@ export const livestreamCalls: Record<string, CallHandler> = {
     ensure(roomType !== 'Paid' || (ticketPrice !== null && ticketPrice > 0n), L('InvalidTicketPrice'));
     reserve(ctx, who, C.RoomDeposit);
     const id = big(ctx.storage.getOrDefault('Livestream.NextRoomId'));
-    ctx.storage.set('Livestream.NextRoomId', [], checkedAdd(id, 1n, 64));
+    ctx.storage.set('Livestream.NextRoomId', [], saturatingAdd(id, 1n, 64));
     putRoom(ctx, {
       id,
       host: who,
@@ -170,9 +174,8 @@ export const livestreamCalls: Record<string, CallHandler> = {
 
   startLive(ctx, origin, args) {
     const { room } = hostRoom(ctx, origin, big(arg(args, 'roomId')));
-    ensure(room.status !== 'Live', L('RoomAlreadyLive'));
-    ensure(room.status !== 'Ended', L('RoomEnded'));
-    ensure(room.status !== 'Banned', L('RoomBanned'));
+    // The pallet never uses `RoomAlreadyLive`: a live room fails like any other wrong status.
+    ensure(room.status === 'Preparing' || room.status === 'Paused', L('InvalidRoomStatus'));
     room.status = 'Live';
     room.startedAt = BigInt(ctx.blockNumber);
     putRoom(ctx, room);
@@ -197,8 +200,6 @@ export const livestreamCalls: Record<string, CallHandler> = {
 
   endLive(ctx, origin, args) {
     const { who, room } = hostRoom(ctx, origin, big(arg(args, 'roomId')));
-    ensure(room.status !== 'Ended', L('RoomEnded'));
-    ensure(room.status !== 'Banned', L('RoomBanned'));
     ensure(room.status === 'Live' || room.status === 'Paused', L('InvalidRoomStatus'));
     const now = BigInt(ctx.blockNumber);
     const duration = now - (room.startedAt ?? now);
@@ -237,39 +238,42 @@ export const livestreamCalls: Record<string, CallHandler> = {
   buyTicket(ctx, origin, args) {
     const who = signed(origin);
     const room = getRoom(ctx, big(arg(args, 'roomId')));
+    ensure(room.roomType === 'Paid', L('InvalidRoomStatus'));
     ensure(room.status !== 'Ended', L('RoomEnded'));
     ensure(room.status !== 'Banned', L('RoomBanned'));
-    ensure(room.roomType === 'Paid', L('InvalidRoomStatus'));
     ensure(!ctx.storage.has('Livestream.TicketHolders', [room.id, who]), L('AlreadyHasTicket'));
     const price = room.ticketPrice;
-    ensure(price !== null && price > 0n, L('InvalidTicketPrice'));
-    transfer(ctx, who, room.host, price, true);
+    ensure(price !== null, L('InvalidTicketPrice'));
+    currencyTransfer(ctx, who, room.host, price, true);
     ctx.storage.set('Livestream.TicketHolders', [room.id, who], BigInt(ctx.blockNumber));
     ctx.emit('Livestream', 'TicketPurchased', { roomId: room.id, buyer: who, price });
   },
 
   sendGift(ctx, origin, args) {
     const who = signed(origin);
-    const room = getRoom(ctx, big(arg(args, 'roomId')));
-    ensure(room.status === 'Live', L('RoomNotLive'));
     const giftId = num(arg(args, 'giftId'));
     const quantity = num(arg(args, 'quantity'));
     ensure(quantity > 0, L('InvalidQuantity'));
+    const room = getRoom(ctx, big(arg(args, 'roomId')));
+    ensure(room.status === 'Live', L('RoomNotLive'));
     const gift = ctx.storage.get('Livestream.Gifts', [giftId]);
     ensure(gift !== null, L('GiftNotFound'));
     ensure(bool(field(gift, 'enabled')), L('GiftDisabled'));
     const total = big(field(gift, 'price')) * BigInt(quantity);
-    ensure(total < 1n << 128n, L('Overflow'));
-    const fee = (total * BigInt(C.PlatformFeePercent)) / 100n;
+    ensure(total <= U128_MAX, L('Overflow'));
+    // `saturating_mul(percent) / 100`
+    const feeNumerator = total * BigInt(C.PlatformFeePercent);
+    const fee = (feeNumerator > U128_MAX ? U128_MAX : feeNumerator) / 100n;
     const hostShare = total - fee;
-    if (fee > 0n) transfer(ctx, who, LIVESTREAM_PALLET_ACCOUNT, fee, true);
-    transfer(ctx, who, room.host, hostShare, true);
-    room.totalGifts = checkedAdd(room.totalGifts, total, 128);
+    // The host is paid first, then the pallet account, both keep-alive.
+    currencyTransfer(ctx, who, room.host, hostShare, true);
+    currencyTransfer(ctx, who, LIVESTREAM_PALLET_ACCOUNT, fee, true);
+    room.totalGifts = saturatingAdd(room.totalGifts, total, 128);
     putRoom(ctx, room);
     const earnings = big(ctx.storage.getOrDefault('Livestream.HostEarnings', [room.host]));
-    ctx.storage.set('Livestream.HostEarnings', [room.host], checkedAdd(earnings, hostShare, 128));
+    ctx.storage.set('Livestream.HostEarnings', [room.host], saturatingAdd(earnings, hostShare, 128));
     const given = big(ctx.storage.getOrDefault('Livestream.UserRoomGifts', [room.id, who]));
-    ctx.storage.set('Livestream.UserRoomGifts', [room.id, who], checkedAdd(given, total, 128));
+    ctx.storage.set('Livestream.UserRoomGifts', [room.id, who], saturatingAdd(given, total, 128));
     ctx.emit('Livestream', 'GiftSent', {
       roomId: room.id,
       sender: who,
@@ -321,9 +325,9 @@ export const livestreamCalls: Record<string, CallHandler> = {
   banRoom(ctx, origin, args) {
     root(origin);
     const room = getRoom(ctx, big(arg(args, 'roomId')));
-    ensure(room.status !== 'Banned', L('RoomBanned'));
-    ensure(room.status !== 'Ended', L('RoomEnded'));
     const reason = bytes(arg(args, 'reason'));
+    // Any status may be banned, even Ended or Banned; HostRoom is cleared even when it already
+    // points at a newer room of the same host (as in the pallet).
     room.status = 'Banned';
     putRoom(ctx, room);
     ctx.storage.remove('Livestream.ActiveCoHosts', [room.id]);
@@ -337,8 +341,8 @@ export const livestreamCalls: Record<string, CallHandler> = {
     ensure(room.status === 'Live', L('RoomNotLive'));
     const coHost = bytes(arg(args, 'coHost'));
     const coHosts = coHostsOf(ctx, room.id);
-    ensure(!coHosts.some((c) => isSameAccount(c, coHost)), L('AlreadyCoHost'));
     ensure(coHosts.length < C.MaxCoHostsPerRoom, L('TooManyCoHosts'));
+    ensure(!coHosts.some((c) => isSameAccount(c, coHost)), L('AlreadyCoHost'));
     ctx.storage.set('Livestream.ActiveCoHosts', [room.id], [...coHosts, coHost]);
     ctx.emit('Livestream', 'CoHostStarted', { roomId: room.id, coHost });
   },
@@ -351,8 +355,8 @@ export const livestreamCalls: Record<string, CallHandler> = {
     const coHosts = coHostsOf(ctx, room.id);
     const remaining = coHosts.filter((c) => !isSameAccount(c, target));
     ensure(remaining.length < coHosts.length, L('NotCoHost'));
-    if (remaining.length === 0) ctx.storage.remove('Livestream.ActiveCoHosts', [room.id]);
-    else ctx.storage.set('Livestream.ActiveCoHosts', [room.id], remaining);
+    // `try_mutate` on a ValueQuery writes the value back, so an emptied list stays stored as `[]`.
+    ctx.storage.set('Livestream.ActiveCoHosts', [room.id], remaining);
     ctx.emit('Livestream', 'CoHostEnded', { roomId: room.id, coHost: target });
   },
 
@@ -364,7 +368,7 @@ export const livestreamCalls: Record<string, CallHandler> = {
     checkLen(name, C.MaxGiftNameLen, L('GiftNameTooLong'));
     checkLen(iconCid, C.MaxCidLen, L('CidTooLong'));
     const id = num(ctx.storage.getOrDefault('Livestream.NextGiftId'));
-    ctx.storage.set('Livestream.NextGiftId', [], Number(checkedAdd(BigInt(id), 1n, 32)));
+    ctx.storage.set('Livestream.NextGiftId', [], Number(saturatingAdd(BigInt(id), 1n, 32)));
     ctx.storage.set('Livestream.Gifts', [id], {
       id,
       name: raw(name),

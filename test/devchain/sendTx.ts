@@ -1,0 +1,113 @@
+import type { ApiPromise } from '@polkadot/api';
+import type { SubmittableExtrinsic } from '@polkadot/api/types';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import type { DispatchError, EventRecord } from '@polkadot/types/interfaces';
+import type { Codec } from '@polkadot/types/types';
+import { isEvent, tx } from './polkadotAccess.js';
+
+export interface TxResult {
+  blockHash: string;
+  /** The extrinsic's index in its block (0 is the timestamp inherent). */
+  index: number;
+  /** This extrinsic's events, as polkadot.js filtered them. */
+  events: EventRecord[];
+  /** The dispatch error's name, e.g. `livestream.NotRoomHost`, `BadOrigin`, `Token.NotExpendable`. */
+  error: string | null;
+  statuses: string[];
+}
+
+/** `section.Name` of a dispatch error, through `api.registry.findMetaError` for module errors. */
+export function dispatchErrorName(api: ApiPromise, error: DispatchError): string {
+  if (error.isModule) {
+    const meta = api.registry.findMetaError(error.asModule);
+    return `${meta.section}.${meta.name}`;
+  }
+  if (error.isToken) return `Token.${error.asToken.type}`;
+  if (error.isArithmetic) return `Arithmetic.${error.asArithmetic.type}`;
+  return error.type;
+}
+
+/** `tx.signAndSend(signer, cb)`, resolved once the extrinsic is InBlock (or Finalized). */
+export function sendTx(
+  api: ApiPromise,
+  tx: SubmittableExtrinsic<'promise'>,
+  signer: KeyringPair,
+  until: 'InBlock' | 'Finalized' = 'InBlock',
+): Promise<TxResult> {
+  const statuses: string[] = [];
+  return new Promise<TxResult>((resolve, reject) => {
+    let unsubscribe: (() => void) | undefined;
+    let done = false;
+    tx.signAndSend(signer, (result) => {
+      statuses.push(result.status.type);
+      if (result.isError) {
+        done = true;
+        unsubscribe?.();
+        reject(new Error(`extrinsic ${result.status.type}`));
+        return;
+      }
+      const reached = until === 'InBlock' ? result.status.isInBlock : result.status.isFinalized;
+      if (!reached || done) return;
+      done = true;
+      unsubscribe?.();
+      resolve({
+        blockHash: (result.status.isInBlock ? result.status.asInBlock : result.status.asFinalized).toHex(),
+        index: result.txIndex ?? -1,
+        events: result.events,
+        error: result.dispatchError ? dispatchErrorName(api, result.dispatchError) : null,
+        statuses,
+      });
+    })
+      .then((unsub) => {
+        if (done) unsub();
+        else unsubscribe = unsub;
+      })
+      .catch(reject);
+  });
+}
+
+/** A named field of an event (`event.data.roomId`), as polkadot.js exposes it. */
+export function eventField(record: EventRecord, name: string): Codec {
+  const value = (record.event.data as unknown as Record<string, Codec | undefined>)[name];
+  if (value === undefined) throw new Error(`${record.event.section}.${record.event.method} has no ${name}`);
+  return value;
+}
+
+/** The first event `section.method` among `events`. */
+export function findEvent(events: readonly EventRecord[], section: string, method: string): EventRecord {
+  const found = events.find((e) => e.event.section === section && e.event.method === method);
+  if (!found) {
+    const seen = events.map((e) => `${e.event.section}.${e.event.method}`).join(', ');
+    throw new Error(`no ${section}.${method} among [${seen}]`);
+  }
+  return found;
+}
+
+/** Events as `section.Method` names, in order. */
+export function eventNames(events: readonly EventRecord[]): string[] {
+  return events.map((e) => `${e.event.section}.${e.event.method}`);
+}
+
+/**
+ * `sudo.sudo(call)` signed by `signer`: the outer result, plus the inner call's error from
+ * `Sudid { sudo_result }` (null when the inner call succeeded).
+ */
+export async function sendSudo(
+  api: ApiPromise,
+  call: SubmittableExtrinsic<'promise'>,
+  signer: KeyringPair,
+): Promise<TxResult & { sudoError: string | null }> {
+  const result = await sendTx(api, tx(api, 'sudo', 'sudo', call), signer);
+  const sudid = result.events.find((e) => isEvent(api, 'sudo', 'Sudid', e.event));
+  if (!sudid) return { ...result, sudoError: null };
+  const sudoResult = eventField(sudid, 'sudoResult') as unknown as {
+    isErr: boolean;
+    asErr: DispatchError;
+  };
+  return { ...result, sudoError: sudoResult.isErr ? dispatchErrorName(api, sudoResult.asErr) : null };
+}
+
+/** The number of the block with `hash`. */
+export async function blockNumberOf(api: ApiPromise, hash: string): Promise<number> {
+  return (await api.rpc.chain.getHeader(hash)).number.toNumber();
+}

@@ -1,0 +1,54 @@
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { UNIT } from '../../src/devchain/metadata/stardustMetadata.js';
+import {
+  type RunningDevChain,
+  type StartDevChainOptions,
+  startDevChain,
+} from '../../src/devchain/startDevChain.js';
+
+export interface DevChainApi {
+  dev: RunningDevChain;
+  api: ApiPromise;
+  /** The api's provider, for raw JSON-RPC calls (`provider.send(method, params)`). */
+  provider: WsProvider;
+  /** Fresh sr25519 accounts (`//<label>/<name>`), each endowed by //Alice. */
+  fundedPairs(label: string, names: readonly string[], amount?: bigint): Promise<KeyringPair[]>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_FUNDING = 1_000n * UNIT;
+
+/** A dev chain on a free port and a real `ApiPromise` connected to it over WebSocket. */
+export async function startDevChainApi(
+  options: StartDevChainOptions = {},
+  autoConnectMs = 2_500,
+): Promise<DevChainApi> {
+  const dev = await startDevChain({ ...options, port: 0 });
+  const provider = new WsProvider(dev.url, autoConnectMs);
+  const api = await ApiPromise.create({
+    provider,
+    noInitWarn: true,
+    throwOnConnect: true,
+  });
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  return {
+    dev,
+    api,
+    provider,
+    fundedPairs: async (label, names, amount = DEFAULT_FUNDING) => {
+      const pairs = names.map((name) => keyring.addFromUri(`//${label}/${name}`));
+      for (const pair of pairs) {
+        // Set-up through the in-process hook (a real signed extrinsic), to keep tests fast.
+        const outcome = await dev.chain.send('Alice', 'balances', 'transferKeepAlive', pair.address, amount);
+        if (!outcome.success) throw new Error(`funding ${label}/${pair.address}: ${outcome.error}`);
+      }
+      return pairs;
+    },
+    close: async () => {
+      await api.disconnect();
+      await dev.close();
+    },
+  };
+}

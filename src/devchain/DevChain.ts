@@ -4,7 +4,7 @@ import { Metadata, TypeRegistry } from '@polkadot/types';
 import type { Call, ChainProperties } from '@polkadot/types/interfaces';
 import { expandMetadata } from '@polkadot/types/metadata';
 import type { Codec } from '@polkadot/types/types';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 import { BlockStore, type Hex, type StoredBlock } from './BlockStore.js';
 import { type DevAccountName, devPairs, writeGenesis } from './genesis.js';
 import {
@@ -201,7 +201,8 @@ export class DevChain extends EventEmitter<DevChainEvents> {
     extrinsic.sign(pair, {
       blockHash: this.genesisHash,
       genesisHash: this.genesisHash,
-      nonce: this.nextNonce(pair.publicKey),
+      // The account id, not the public key: for ecdsa it is the blake2 hash of the 33-byte key.
+      nonce: this.nextNonce(decodeAddress(pair.address)),
       runtimeVersion: RUNTIME_VERSION as never,
     });
     const inBlock = new Promise<Hex>((resolve, reject) => {

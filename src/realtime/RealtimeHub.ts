@@ -85,6 +85,10 @@ export class RealtimeHub {
   /** Counts a client dropped for backpressure (called by the connection). */
   recordDrop(): void {
     this.#dropped++;
+    this.#logger.warn(
+      { dropped: this.#dropped },
+      'WebSocket client dropped: its send buffer passed the bound',
+    );
   }
 
   add(conn: ClientConnection): void {
@@ -283,9 +287,5 @@ export class RealtimeHub {
   /** Resolves once every queued message has been handed to the sockets. */
   async flushed(): Promise<void> {
     while (this.#draining) await new Promise((resolve) => setImmediate(resolve));
-  }
-
-  get logger(): Logger {
-    return this.#logger;
   }
 }

@@ -1,4 +1,5 @@
 import {
+  type AccessDenial,
   coHostAccess,
   needsTicket,
   publisherAccess,
@@ -32,7 +33,7 @@ export interface TokenServiceOptions {
   presence: ViewerPresence;
 }
 
-const DENIAL_MESSAGES: Record<string, string> = {
+const DENIAL_MESSAGES: Record<AccessDenial, string> = {
   ROOM_NOT_FOUND: 'room does not exist',
   NOT_ROOM_HOST: 'caller is not the host of this room',
   ROOM_NOT_AVAILABLE: 'room is ended or banned',
@@ -143,6 +144,6 @@ export class TokenService {
   }
 }
 
-function deny(code: ReturnType<typeof publisherAccess>): void {
-  if (code !== null) throw new AppError(code, DENIAL_MESSAGES[code] ?? code);
+function deny(code: AccessDenial | null): void {
+  if (code !== null) throw new AppError(code, DENIAL_MESSAGES[code]);
 }

@@ -7,9 +7,9 @@
  */
 import { parseArgs } from 'node:util';
 import { Keyring } from '@polkadot/keyring';
-import type { KeypairType } from '@polkadot/util-crypto/types';
 import { stringToU8a, u8aToHex, u8aWrapBytes } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
+import type { KeypairType } from '@polkadot/util-crypto/types';
 import { authMessage, roomMessage } from '../src/auth/signedMessages.js';
 
 const TYPES: readonly KeypairType[] = ['sr25519', 'ed25519', 'ecdsa'];

@@ -185,7 +185,7 @@ export function buildOpenApiDocument(version: string): ReturnType<OpenApiGenerat
       version,
       description:
         'Wallet-signed LiveKit tokens, rooms from the Stardust chain, health. Errors are {error: {code, message}}. ' +
-        'Signed requests: the wallet signs `livestream:${roomId}:${timestamp}` (ms), raw or <Bytes>-wrapped; ' +
+        'Signed requests: the wallet signs `livestream:<roomId>:<timestamp>` (ms), raw or <Bytes>-wrapped; ' +
         'each signed message is accepted once.',
     },
   });

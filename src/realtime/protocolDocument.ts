@@ -10,7 +10,7 @@ export function buildProtocolDocument(): object {
     title: 'Stardust livestream WebSocket protocol',
     paths: WS_PATHS,
     description:
-      'JSON text frames with a `type`. Optional auth: sign `livestream:auth:${timestamp}` (single-use). ' +
+      'JSON text frames with a `type`. Optional auth: sign `livestream:auth:<timestamp>` (single-use). ' +
       'join-room with `since` replays the room events after that id, or sends room:reset when they are no longer buffered.',
     clientFrames: z.toJSONSchema(ClientFrame),
     serverMessages: Object.fromEntries(

@@ -4,14 +4,18 @@ import { loadConfig } from '../../src/config/loadConfig.js';
 import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';
 import { createLogger } from '../../src/observability/createLogger.js';
 import { type RunningService, startService } from '../../src/startService.js';
-import { redisAvailable, RedisServer } from '../support/RedisServer.js';
+import { RedisServer, redisAvailable } from '../support/RedisServer.js';
 import { RequestSigner } from '../support/RequestSigner.js';
 import { WsAuthSigner } from '../support/WsAuthSigner.js';
 import { WsTestClient } from '../support/WsTestClient.js';
 
 const ACCOUNT_LIMIT = 4;
 
-async function startInstance(chainUrl: string, redisUrl: string, env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
+async function startInstance(
+  chainUrl: string,
+  redisUrl: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningService> {
   const config = loadConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
@@ -23,7 +27,11 @@ async function startInstance(chainUrl: string, redisUrl: string, env: NodeJS.Pro
     RATE_LIMIT_ACCOUNT_MAX: String(ACCOUNT_LIMIT),
     ...env,
   });
-  const service = await startService({ config, logger: createLogger({ level: 'silent', nodeEnv: 'test' }), port: 0 });
+  const service = await startService({
+    config,
+    logger: createLogger({ level: 'silent', nodeEnv: 'test' }),
+    port: 0,
+  });
   await until(() => service.rooms.available && service.redis?.ready === true);
   return service;
 }
@@ -47,7 +55,10 @@ describe.skipIf(!redisAvailable())('two instances sharing one Redis', () => {
   beforeAll(async () => {
     redis = await RedisServer.start();
     devchain = await startDevChain({ port: 0, seed: { kind: 'demo' } });
-    [a, b] = await Promise.all([startInstance(devchain.url, redis.url), startInstance(devchain.url, redis.url)]);
+    [a, b] = await Promise.all([
+      startInstance(devchain.url, redis.url),
+      startInstance(devchain.url, redis.url),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
@@ -82,13 +93,17 @@ describe.skipIf(!redisAvailable())('two instances sharing one Redis', () => {
     daveOnB.send({ type: 'join-room', roomId: 3 });
 
     const dave = devchain.chain.pairs.Dave.address;
-    expect(await watcherOnA.nextOfType('viewer:joined', (m) => m.address === dave)).toMatchObject({ roomId: 3 });
+    expect(await watcherOnA.nextOfType('viewer:joined', (m) => m.address === dave)).toMatchObject({
+      roomId: 3,
+    });
     expect(await watcherOnA.nextOfType('viewers:count', (m) => m.roomId === 3)).toMatchObject({ count: 1 });
     const room = await request(a.server).get('/api/livestream/room/3').expect(200);
     expect(room.body.currentViewers).toBe(1);
 
     daveOnB.close();
-    expect(await watcherOnA.nextOfType('viewer:left', (m) => m.address === dave)).toMatchObject({ roomId: 3 });
+    expect(await watcherOnA.nextOfType('viewer:left', (m) => m.address === dave)).toMatchObject({
+      roomId: 3,
+    });
     expect(await watcherOnA.nextOfType('viewers:count', (m) => m.roomId === 3)).toMatchObject({ count: 0 });
     watcherOnA.close();
   });

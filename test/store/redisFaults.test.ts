@@ -5,7 +5,7 @@ import { type RunningDevChain, startDevChain } from '../../src/devchain/startDev
 import { createLogger } from '../../src/observability/createLogger.js';
 import { type RunningService, startService } from '../../src/startService.js';
 import { REDIS_COMMAND_TIMEOUT_MS } from '../../src/store/RedisConnection.js';
-import { redisAvailable, RedisServer } from '../support/RedisServer.js';
+import { RedisServer, redisAvailable } from '../support/RedisServer.js';
 import { RequestSigner } from '../support/RequestSigner.js';
 
 /** Scheduling slack on a loaded 2-core machine, on top of the command timeout. */
@@ -22,7 +22,11 @@ async function startInstance(chainUrl: string, redisUrl: string): Promise<Runnin
     RATE_LIMIT_ACCOUNT_MAX: '100000',
     RATE_LIMIT_IP_MAX: '100000',
   });
-  const service = await startService({ config, logger: createLogger({ level: 'silent', nodeEnv: 'test' }), port: 0 });
+  const service = await startService({
+    config,
+    logger: createLogger({ level: 'silent', nodeEnv: 'test' }),
+    port: 0,
+  });
   await until(() => service.rooms.available && service.redis?.ready === true);
   return service;
 }
@@ -61,7 +65,10 @@ describe.skipIf(!redisAvailable())('Redis faults under steady token requests', (
   beforeAll(async () => {
     redis = await RedisServer.start();
     devchain = await startDevChain({ port: 0, seed: { kind: 'demo' } });
-    [a, b] = await Promise.all([startInstance(devchain.url, redis.url), startInstance(devchain.url, redis.url)]);
+    [a, b] = await Promise.all([
+      startInstance(devchain.url, redis.url),
+      startInstance(devchain.url, redis.url),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /** Whether `redis-server` can run here; with REQUIRE_REDIS=1 (CI) its absence is an error. */
 export function redisAvailable(): boolean {

@@ -2,7 +2,7 @@ import type { Hex } from './BlockStore.js';
 import type { ExtrinsicStatus } from './DevChain.js';
 
 /** How long Finalized waits at most for the client to read the InBlock block's events. */
-export const FINALIZED_HOLD_MS = 1_000;
+export const FINALIZED_HOLD_MS = 5_000;
 /**
  * Finalized follows the events reply by this much: sent in the same tick, both frames can reach
  * the client in one read, and it would switch to Finalized before it handled the reply.

@@ -46,7 +46,8 @@ export function sendTx(
         reject(new Error(`extrinsic ${result.status.type}`));
         return;
       }
-      const reached = until === 'InBlock' ? result.status.isInBlock : result.status.isFinalized;
+      // Finalized implies in a block (a loaded machine may deliver it in place of InBlock).
+      const reached = result.status.isFinalized || (until === 'InBlock' && result.status.isInBlock);
       if (!reached || done) return;
       done = true;
       unsubscribe?.();

@@ -23,13 +23,7 @@ export function requestLogger(options: RequestLoggerOptions): RequestHandler {
     logger: options.logger,
     quietReqLogger: true,
     customAttributeKeys: { reqId: 'reqId', responseTime: 'durationMs' },
-    genReqId: (req, res) => {
-      const incoming = req.headers[REQUEST_ID_HEADER.toLowerCase()];
-      const id =
-        typeof incoming === 'string' && INCOMING_REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
-      res.setHeader(REQUEST_ID_HEADER, id);
-      return id;
-    },
+    genReqId: requestId,
     customLogLevel: (_req, res, error) => {
       if (error !== undefined || res.statusCode >= 500) return 'error';
       if (res.statusCode >= 400) return 'warn';
@@ -55,10 +49,28 @@ export function requestLogger(options: RequestLoggerOptions): RequestHandler {
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });
+  const { logger } = options;
   return (req, res, next) => {
     captureRouteTemplate(req, res);
+    // pino-http builds three child loggers and serializes the request up front whatever the level:
+    // ~0.1 ms a request (bench/), wasted when not even an error line would be written.
+    if (!logger.isLevelEnabled('error')) {
+      req.id = requestId(req, res);
+      req.log = logger;
+      next();
+      return;
+    }
     httpLogger(req, res, next);
   };
+}
+
+/** The incoming id when it is sane, else a new UUID; echoed in the response. */
+function requestId(req: Request, res: Response): string {
+  const incoming = req.headers[REQUEST_ID_HEADER.toLowerCase()];
+  const id =
+    typeof incoming === 'string' && INCOMING_REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+  res.setHeader(REQUEST_ID_HEADER, id);
+  return id;
 }
 
 /**

@@ -1,49 +1,14 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/loadConfig.js';
 import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';
-import { createLogger } from '../../src/observability/createLogger.js';
-import { type RunningService, startService } from '../../src/startService.js';
+import type { RunningService } from '../../src/startService.js';
 import { RedisServer, redisAvailable } from '../support/RedisServer.js';
 import { RequestSigner } from '../support/RequestSigner.js';
+import { startSharedInstance } from '../support/startSharedInstance.js';
 import { WsAuthSigner } from '../support/WsAuthSigner.js';
 import { WsTestClient } from '../support/WsTestClient.js';
 
 const ACCOUNT_LIMIT = 4;
-
-async function startInstance(
-  chainUrl: string,
-  redisUrl: string,
-  env: NodeJS.ProcessEnv = {},
-): Promise<RunningService> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    CHAIN_WS_ENDPOINT: chainUrl,
-    REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: 'test:',
-    LIVEKIT_URL: 'http://127.0.0.1:1',
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_ACCOUNT_MAX: String(ACCOUNT_LIMIT),
-    ...env,
-  });
-  const service = await startService({
-    config,
-    logger: createLogger({ level: 'silent', nodeEnv: 'test' }),
-    port: 0,
-  });
-  await until(() => service.rooms.available && service.redis?.ready === true);
-  return service;
-}
-
-/** Bounded polling for a condition another process brings about (no event to await). */
-async function until(check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe.skipIf(!redisAvailable())('two instances sharing one Redis', () => {
   let redis: RedisServer;
@@ -56,8 +21,14 @@ describe.skipIf(!redisAvailable())('two instances sharing one Redis', () => {
     redis = await RedisServer.start();
     devchain = await startDevChain({ port: 0, seed: { kind: 'demo' } });
     [a, b] = await Promise.all([
-      startInstance(devchain.url, redis.url),
-      startInstance(devchain.url, redis.url),
+      startSharedInstance(devchain.url, redis.url, {
+        REDIS_KEY_PREFIX: 'test:',
+        RATE_LIMIT_ACCOUNT_MAX: String(ACCOUNT_LIMIT),
+      }),
+      startSharedInstance(devchain.url, redis.url, {
+        REDIS_KEY_PREFIX: 'test:',
+        RATE_LIMIT_ACCOUNT_MAX: String(ACCOUNT_LIMIT),
+      }),
     ]);
   });
   afterAll(async () => {

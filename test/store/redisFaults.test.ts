@@ -1,43 +1,14 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/loadConfig.js';
 import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';
-import { createLogger } from '../../src/observability/createLogger.js';
-import { type RunningService, startService } from '../../src/startService.js';
+import type { RunningService } from '../../src/startService.js';
 import { REDIS_COMMAND_TIMEOUT_MS } from '../../src/store/RedisConnection.js';
 import { RedisServer, redisAvailable } from '../support/RedisServer.js';
 import { RequestSigner } from '../support/RequestSigner.js';
+import { startSharedInstance, until } from '../support/startSharedInstance.js';
 
 /** Scheduling slack on a loaded 2-core machine, on top of the command timeout. */
 const TIMER_SLACK_MS = 100;
-
-async function startInstance(chainUrl: string, redisUrl: string): Promise<RunningService> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    CHAIN_WS_ENDPOINT: chainUrl,
-    REDIS_URL: redisUrl,
-    LIVEKIT_URL: 'http://127.0.0.1:1',
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_ACCOUNT_MAX: '100000',
-    RATE_LIMIT_IP_MAX: '100000',
-  });
-  const service = await startService({
-    config,
-    logger: createLogger({ level: 'silent', nodeEnv: 'test' }),
-    port: 0,
-  });
-  await until(() => service.rooms.available && service.redis?.ready === true);
-  return service;
-}
-
-async function until(check: () => boolean, timeoutMs = 15_000, state = () => ''): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met in time ${state()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Records how long each Redis command of the service took (the real client, observed). */
 function recordCommandTimes(service: RunningService): number[] {
@@ -66,8 +37,14 @@ describe.skipIf(!redisAvailable())('Redis faults under steady token requests', (
     redis = await RedisServer.start();
     devchain = await startDevChain({ port: 0, seed: { kind: 'demo' } });
     [a, b] = await Promise.all([
-      startInstance(devchain.url, redis.url),
-      startInstance(devchain.url, redis.url),
+      startSharedInstance(devchain.url, redis.url, {
+        RATE_LIMIT_ACCOUNT_MAX: '100000',
+        RATE_LIMIT_IP_MAX: '100000',
+      }),
+      startSharedInstance(devchain.url, redis.url, {
+        RATE_LIMIT_ACCOUNT_MAX: '100000',
+        RATE_LIMIT_IP_MAX: '100000',
+      }),
     ]);
   });
   afterAll(async () => {

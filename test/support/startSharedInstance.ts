@@ -1,0 +1,42 @@
+import { loadConfig } from '../../src/config/loadConfig.js';
+import { createLogger } from '../../src/observability/createLogger.js';
+import { type RunningService, startService } from '../../src/startService.js';
+
+/**
+ * One instance of the service as a scaled-out deployment runs it: its own process state, a shared
+ * dev chain and a shared Redis. Resolves when it serves tokens and Redis is connected.
+ */
+export async function startSharedInstance(
+  chainUrl: string,
+  redisUrl: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningService> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    CHAIN_WS_ENDPOINT: chainUrl,
+    REDIS_URL: redisUrl,
+    LIVEKIT_URL: 'http://127.0.0.1:1',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const service = await startService({
+    config,
+    logger: createLogger({ level: 'silent', nodeEnv: 'test' }),
+    port: 0,
+  });
+  await until(() => service.rooms.available && service.redis?.ready === true);
+  return service;
+}
+
+/**
+ * Bounded polling, for conditions that another process brings about and that announce themselves
+ * with no event here (a Redis server coming back, a connection becoming usable).
+ */
+export async function until(check: () => boolean, timeoutMs = 15_000, state = () => ''): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met in time ${state()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

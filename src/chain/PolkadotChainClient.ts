@@ -1,10 +1,12 @@
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import type { QueryableStorageEntry } from '@polkadot/api/types';
 import type { Codec } from '@polkadot/types/types';
-import { hexToNumber } from '@polkadot/util';
+import { hexToNumber, hexToU8a } from '@polkadot/util';
 import type { Logger } from 'pino';
 import type { ChainClient, ChainStatus } from './ChainClient.js';
 import { decodeRoom, toAddress, toEventValue } from './decodeChainValues.js';
+import { decodeLiveRoomScale } from './decodeLiveRoomScale.js';
+import { fastRoomDecoderAgrees } from './fastRoomDecoderAgrees.js';
 import type { BlockRef, ChainEvent, ChainRoom } from './types.js';
 
 /** Reconnect delay of the WebSocket provider (it retries forever at this pace). */
@@ -42,6 +44,8 @@ export class PolkadotChainClient implements ChainClient {
   readonly #listeners = new Set<(status: ChainStatus) => void>();
   #status: ChainStatus = 'disconnected';
   #ready = false;
+  /** Whether the hand decoder of LiveRoom matches this chain's metadata (checked once). */
+  #fastRooms: boolean | undefined;
 
   constructor(options: PolkadotChainClientOptions) {
     this.#logger = options.logger;
@@ -124,25 +128,29 @@ export class PolkadotChainClient implements ChainClient {
   async rooms(at: string): Promise<ChainRoom[]> {
     const storage = this.#storage('livestream', 'liveRooms');
     const prefix = storage.keyPrefix();
+    const decode = this.#roomDecoder();
     const rooms: ChainRoom[] = [];
-    let startKey: string | undefined = prefix;
-    while (startKey) {
-      const keys = (await this.#api.rpc.state.getKeysPaged.raw(
-        prefix,
-        ROOM_PAGE_SIZE,
-        startKey,
-        at,
-      )) as string[];
-      if (keys.length > 0) {
-        const [changeSet] = (await this.#api.rpc.state.queryStorageAt.raw(keys, at)) as ChangeSet[];
-        const type = this.#api.registry.createLookupType(storage.creator.meta.type.asMap.value);
-        for (const [, value] of changeSet?.changes ?? []) {
-          if (value !== null) rooms.push(decodeRoom(this.#api.registry.createType(type, value)));
-        }
-      }
-      startKey = keys.length === ROOM_PAGE_SIZE ? keys[keys.length - 1] : undefined;
+    const page = (startKey: string) =>
+      this.#api.rpc.state.getKeysPaged.raw(prefix, ROOM_PAGE_SIZE, startKey, at) as Promise<string[]>;
+    let keys = await page(prefix);
+    while (keys.length > 0) {
+      const last = keys[keys.length - 1] as string;
+      // The next page of keys is fetched while this page's values are read and decoded.
+      const next = keys.length === ROOM_PAGE_SIZE ? page(last) : Promise.resolve([]);
+      const [changeSet] = (await this.#api.rpc.state.queryStorageAt.raw(keys, at)) as ChangeSet[];
+      for (const [, value] of changeSet?.changes ?? []) if (value !== null) rooms.push(decode(value));
+      keys = await next;
     }
     return rooms;
+  }
+
+  /** The hand decoder when it agrees with the metadata's LiveRoom, else polkadot.js codecs. */
+  #roomDecoder(): (value: string) => ChainRoom {
+    const storage = this.#storage('livestream', 'liveRooms');
+    const type = this.#api.registry.createLookupType(storage.creator.meta.type.asMap.value);
+    const slow = (value: string) => decodeRoom(this.#api.registry.createType(type, hexToU8a(value)));
+    if (this.#fastRooms === undefined) this.#fastRooms = fastRoomDecoderAgrees(this.#api.registry, type);
+    return this.#fastRooms ? decodeLiveRoomScale : slow;
   }
 
   async roomsById(ids: readonly number[], at: string): Promise<Map<number, ChainRoom | null>> {
@@ -152,10 +160,10 @@ export class PolkadotChainClient implements ChainClient {
     const keys = ids.map((id) => storage.key(id));
     const [changeSet] = (await this.#api.rpc.state.queryStorageAt.raw(keys, at)) as ChangeSet[];
     const values = new Map(changeSet?.changes ?? []);
-    const type = this.#api.registry.createLookupType(storage.creator.meta.type.asMap.value);
+    const decode = this.#roomDecoder();
     ids.forEach((id, i) => {
       const value = values.get(keys[i] as string) ?? null;
-      result.set(id, value === null ? null : decodeRoom(this.#api.registry.createType(type, value)));
+      result.set(id, value === null ? null : decode(value));
     });
     return result;
   }

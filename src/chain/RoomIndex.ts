@@ -65,6 +65,7 @@ export class RoomIndex {
   readonly #rooms = new Map<number, ChainRoom>();
   readonly #lists = new Map<string, IdList>();
   #loaded = false;
+  #version = 0;
 
   get loaded(): boolean {
     return this.#loaded;
@@ -72,6 +73,11 @@ export class RoomIndex {
 
   get size(): number {
     return this.#rooms.size;
+  }
+
+  /** Changes whenever any room changes (for caches of derived answers). */
+  get version(): number {
+    return this.#version;
   }
 
   /** Replaces the whole index (start, or the chain changed). */
@@ -93,6 +99,7 @@ export class RoomIndex {
       this.#lists.set(key, list);
     }
     this.#loaded = true;
+    this.#version++;
   }
 
   get(id: number): ChainRoom | undefined {
@@ -101,6 +108,7 @@ export class RoomIndex {
 
   /** Stores the room's new state (null: the room no longer exists). */
   put(id: number, room: ChainRoom | null): void {
+    this.#version++;
     const previous = this.#rooms.get(id);
     if (previous) for (const key of listKeys(previous)) this.#lists.get(key)?.remove(id);
     if (!room) {

@@ -33,6 +33,12 @@ export class ViewerPresence {
   readonly #livekit = new Map<number, LiveKitRoom>();
   readonly #countListeners = new Set<(roomId: number, count: number) => void>();
   readonly #changeListeners = new Set<(change: PresenceChange) => void>();
+  #version = 0;
+
+  /** Changes whenever any room's count changes (for caches of derived answers). */
+  get version(): number {
+    return this.#version;
+  }
 
   /** Called with the new count whenever a room's count changes (local or replicated change). */
   onCountChange(listener: (roomId: number, count: number) => void): () => void {
@@ -150,7 +156,9 @@ export class ViewerPresence {
         break;
     }
     const after = this.count(roomId);
-    if (after !== before) for (const listener of this.#countListeners) listener(roomId, after);
+    if (after === before) return;
+    this.#version++;
+    for (const listener of this.#countListeners) listener(roomId, after);
   }
 
   #livekitRoom(roomId: number): LiveKitRoom {

@@ -102,11 +102,25 @@ export function livestreamRouter(deps: LivestreamRouterDeps): Router {
     res.json(withViewers(room));
   });
 
+  // Pages are serialized once per state: the room list is read far more often than it changes.
+  const pages = new PageCache();
   router.get('/rooms', (req, res) => {
     const query = RoomsQuery.parse(req.query);
     if (!rooms.index.loaded) throw chainUnavailable();
-    const page = rooms.index.query(query);
-    res.json({ rooms: page.rooms.map(withViewers), total: page.total, page: query.page, limit: query.limit });
+    const version = `${rooms.index.version}:${presence.version}`;
+    const key = `${query.status ?? ''}|${query.type ?? ''}|${query.host ?? ''}|${query.page}|${query.limit}`;
+    let body = pages.get(version, key);
+    if (body === undefined) {
+      const page = rooms.index.query(query);
+      body = JSON.stringify({
+        rooms: page.rooms.map(withViewers),
+        total: page.total,
+        page: query.page,
+        limit: query.limit,
+      });
+      pages.set(version, key, body);
+    }
+    res.type('json').send(body);
   });
 
   return router;
@@ -116,4 +130,25 @@ function chainUnavailable(): AppError {
   return new AppError('CHAIN_UNAVAILABLE', 'rooms are not loaded yet; try again shortly', {
     retryAfterSeconds: 5,
   });
+}
+
+/** Most distinct pages kept for one state of the rooms (filters × pages actually requested). */
+const MAX_CACHED_PAGES = 1_000;
+
+/** Serialized room pages of the current state; any change of state empties it. */
+class PageCache {
+  #version = '';
+  readonly #pages = new Map<string, string>();
+
+  get(version: string, key: string): string | undefined {
+    return version === this.#version ? this.#pages.get(key) : undefined;
+  }
+
+  set(version: string, key: string, body: string): void {
+    if (version !== this.#version || this.#pages.size >= MAX_CACHED_PAGES) {
+      this.#pages.clear();
+      this.#version = version;
+    }
+    this.#pages.set(key, body);
+  }
 }

@@ -6,6 +6,8 @@
  *       json, zod, per-account limit, replay guard, worker-thread signature check, chain checks, mint)
  *       vs a bare Express app doing express.json + wasm sr25519 verify + mint on the same bodies.
  *       Target: ≥ 1.0× the baseline's req/s, p99 < 50 ms at 50 connections.
+ *   (c) The same full-stack token path with Redis configured (shared replay guard, rate limits,
+ *       presence) beside the same stack without Redis, one core: target ≥ 0.9× (≤ 10% overhead).
  *   (b) GET /api/livestream/rooms?status=Live&limit=20 (and the unfiltered first page) with 100,000
  *       rooms on the dev chain vs a bare Express endpoint answering the same page. Target ≥ 0.8×;
  *       and the index load for 100k rooms < 10 s. A third row runs the service's HTTP stack
@@ -41,6 +43,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { type RunningDevChain, startDevChain } from '../src/devchain/startDevChain.js';
 import { API_BASE_PATH } from '../src/http/createApp.js';
+import { RedisServer } from '../test/support/RedisServer.js';
 import { CpuReply, LoadReady, RunResult, ServerReady } from './benchMessages.js';
 import { ChildLink } from './ChildLink.js';
 import { canPin, setAffinity } from './cpuAffinity.js';
@@ -71,6 +74,8 @@ const TARGET_TOKEN_RATIO = 1.0;
 const TARGET_TOKEN_P99_MS = 50;
 const TARGET_ROOMS_RATIO = 0.8;
 const TARGET_INDEX_LOAD_MS = 10_000;
+/** Issue 6: the token path with Redis at most 10% slower than without. */
+const TARGET_REDIS_OVERHEAD = 0.1;
 
 const SERVER_CPU = '0';
 const LOAD_CPU = '1';
@@ -304,7 +309,36 @@ async function main(): Promise<void> {
     },
   ]);
   const tokenResults = await rounds(load, tokenTargets);
-  await Promise.all([bareToken.stop(), fullToken.stop()]);
+
+  // (c) The same token path with Redis (replay guard, rate limits, presence shared) beside without.
+  const redis = await RedisServer.start();
+  const [redisToken, redisTokenReady] = await startServer(
+    'full',
+    { ...serverEnv(demo.url), REDIS_URL: redis.url },
+    SERVER_CPU,
+  );
+  await expectOk(`${redisTokenReady.url}/health/ready`, {}, 'full stack with Redis ready');
+  const redisTargets: Target[] = [
+    {
+      name: 'token full stack, no Redis (one core)',
+      server: fullToken,
+      method: 'POST',
+      url: `${fullTokenReady.url}${API_BASE_PATH}/viewer-token`,
+      bodyStream: 'full',
+      cpus: pin ? SERVER_CPU : undefined,
+    },
+    {
+      name: 'token full stack + Redis (one core)',
+      server: redisToken,
+      method: 'POST',
+      url: `${redisTokenReady.url}${API_BASE_PATH}/viewer-token`,
+      bodyStream: 'full',
+      cpus: pin ? SERVER_CPU : undefined,
+    },
+  ];
+  const redisResults = await rounds(load, redisTargets);
+  await Promise.all([bareToken.stop(), fullToken.stop(), redisToken.stop()]);
+  await redis.stop();
 
   // (b) Room list with 100k rooms. The index load is measured on the server's CPU, the chain on the other.
   const [fullRooms, fullRoomsReady] = await startServer('full', serverEnv(bulk.url), SERVER_CPU);
@@ -352,6 +386,15 @@ async function main(): Promise<void> {
     rows.push(bare, full);
     tokenVerdicts.push({ placement: placement.name, ratio: full.ratio ?? 0, p99: full.p99 });
   });
+  const noRedisRuns = resultsOf(redisResults, redisTargets[0]);
+  const noRedisRow = rowOf('(c) token, one core', 'full stack, no Redis', noRedisRuns, null);
+  const redisRow = rowOf(
+    '(c) token, one core',
+    'full stack + Redis',
+    resultsOf(redisResults, redisTargets[1]),
+    noRedisRuns,
+  );
+  rows.push(noRedisRow, redisRow);
   const bareRoomsRuns = resultsOf(roomResults, roomTargets[0]);
   const bareRoomsRow = rowOf('(b) rooms, 100k', 'bare Express, same page', bareRoomsRuns, null);
   const stackRow = rowOf(
@@ -402,6 +445,10 @@ async function main(): Promise<void> {
       `  (b) ${row.variant} ≥ ${TARGET_ROOMS_RATIO}× bare: ${(row.ratio ?? 0).toFixed(2)}× — ${verdict((row.ratio ?? 0) >= TARGET_ROOMS_RATIO)}`,
     );
   }
+  const redisRatio = redisRow.ratio ?? 0;
+  console.log(
+    `  (c) Redis overhead ≤ ${TARGET_REDIS_OVERHEAD * 100}% (with ≥ ${(1 - TARGET_REDIS_OVERHEAD).toFixed(1)}× without): ${redisRatio.toFixed(2)}× — ${verdict(redisRatio >= 1 - TARGET_REDIS_OVERHEAD)}`,
+  );
   const indexMs = fullRoomsReady.indexLoadMs ?? Number.POSITIVE_INFINITY;
   console.log(
     `  (b) index load < ${TARGET_INDEX_LOAD_MS / 1000} s: ${(indexMs / 1000).toFixed(2)} s — ${verdict(indexMs < TARGET_INDEX_LOAD_MS)}`,

@@ -102,23 +102,27 @@ export class ViewerPresence {
   }
 
   #local(change: PresenceChange): void {
-    this.#apply(change);
+    // Only what changed something here needs replicating (a viewer's second token does not).
+    if (!this.#apply(change)) return;
     for (const listener of this.#changeListeners) listener(change);
   }
 
-  #apply(change: PresenceChange): void {
+  /** Applies a change; false when it changed nothing. */
+  #apply(change: PresenceChange): boolean {
     const { roomId } = change;
     const before = this.count(roomId);
+    let changed = true;
     switch (change.op) {
       case 'join': {
         const viewers = this.#fallback.get(roomId) ?? new Set<string>();
         this.#fallback.set(roomId, viewers);
+        changed = !viewers.has(change.identity);
         viewers.add(change.identity);
         break;
       }
       case 'leave': {
         const viewers = this.#fallback.get(roomId);
-        viewers?.delete(change.identity);
+        changed = viewers?.delete(change.identity) ?? false;
         if (viewers?.size === 0) this.#fallback.delete(roomId);
         break;
       }
@@ -156,9 +160,10 @@ export class ViewerPresence {
         break;
     }
     const after = this.count(roomId);
-    if (after === before) return;
+    if (after === before) return changed;
     this.#version++;
     for (const listener of this.#countListeners) listener(roomId, after);
+    return changed;
   }
 
   #livekitRoom(roomId: number): LiveKitRoom {

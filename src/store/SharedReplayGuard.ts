@@ -18,15 +18,13 @@ export class SharedReplayGuard implements ReplayGuard {
     this.#namespace = namespace;
   }
 
-  async has(key: string): Promise<boolean> {
-    if (await this.#local.has(key)) return true;
-    if (!this.#redis.ready) return false;
-    try {
-      return (await this.#redis.client.exists(this.#key(key))) === 1;
-    } catch {
-      this.#redis.reportFailure();
-      return false;
-    }
+  /**
+   * Local only: this pre-check only saves a signature check for a replay on the same instance. A
+   * replay on another instance is still refused, by the atomic claim, without a round trip on
+   * every request.
+   */
+  has(key: string): Promise<boolean> {
+    return this.#local.has(key);
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {

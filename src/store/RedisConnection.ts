@@ -27,6 +27,8 @@ export function failFastOptions(): RedisOptions {
     autoResendUnfulfilledCommands: false,
     keepAlive: REDIS_KEEPALIVE_MS,
     retryStrategy: (times) => Math.min(times * 200, REDIS_RETRY_MAX_MS),
+    // Commands of concurrent requests issued in the same tick go out in one write.
+    enableAutoPipelining: true,
   };
 }
 

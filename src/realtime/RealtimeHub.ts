@@ -13,9 +13,17 @@ export const MAX_ROOMS_PER_CONNECTION = 20;
 
 interface FanoutJob {
   frame: Buffer;
+  /** `frame` as a WebSocket frame, built once for every target. */
+  wire: Buffer;
   targets: ClientConnection[];
   next: number;
 }
+
+const WS_FIN_TEXT = 0x81;
+const WS_LENGTH_16 = 126;
+const WS_LENGTH_64 = 127;
+const WS_MAX_7_BIT_LENGTH = 125;
+const WS_MAX_16_BIT_LENGTH = 0xffff;
 
 export interface RealtimeHubOptions {
   rooms: ChainRooms;
@@ -35,6 +43,24 @@ export interface RealtimeStats {
 
 export function frameOf(message: object): Buffer {
   return Buffer.from(JSON.stringify(message));
+}
+
+/** `payload` as one final, unmasked WebSocket text frame (RFC 6455 §5.2), as a server sends it. */
+export function wsTextFrame(payload: Buffer): Buffer {
+  const length = payload.length;
+  const header = length <= WS_MAX_7_BIT_LENGTH ? 2 : length <= WS_MAX_16_BIT_LENGTH ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = WS_FIN_TEXT;
+  if (header === 2) frame[1] = length;
+  else if (header === 4) {
+    frame[1] = WS_LENGTH_16;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = WS_LENGTH_64;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  payload.copy(frame, header);
+  return frame;
 }
 
 /**
@@ -263,7 +289,7 @@ export class RealtimeHub {
 
   #enqueue(frame: Buffer, targets: ClientConnection[]): void {
     if (targets.length === 0) return;
-    this.#queue.push({ frame, targets, next: 0 });
+    this.#queue.push({ frame, wire: wsTextFrame(frame), targets, next: 0 });
     if (!this.#draining) this.#drain();
   }
 
@@ -274,7 +300,7 @@ export class RealtimeHub {
       const job = this.#queue[0] as FanoutJob;
       const end = Math.min(job.targets.length, job.next + budget);
       for (let i = job.next; i < end; i++) {
-        if ((job.targets[i] as ClientConnection).send(job.frame)) this.#sent++;
+        if ((job.targets[i] as ClientConnection).sendFramed(job.frame, job.wire)) this.#sent++;
       }
       budget -= end - job.next;
       job.next = end;

@@ -88,7 +88,7 @@ export class WebSocketGateway {
       refuse(socket, 403, 'Forbidden');
     } else {
       const ip = this.#clientIp(req);
-      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, ip));
+      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, ip, socket));
     }
   }
 
@@ -106,12 +106,13 @@ export class WebSocketGateway {
     }
   }
 
-  #accept(ws: WebSocket, ip: string): void {
+  #accept(ws: WebSocket, ip: string, wire: Duplex): void {
     const conn = new ClientConnection(
       ws,
       ip,
       this.#options.frameRate ?? { perSecond: WS_FRAMES_PER_SECOND, burst: WS_FRAME_BURST },
       () => this.#hub.recordDrop(),
+      wire,
     );
     const count = (this.#perIp.get(ip) ?? 0) + 1;
     this.#perIp.set(ip, count);

@@ -38,6 +38,7 @@
  *     processes before any traffic (RSS does not fall back after connections close, so later
  *     readings would understate it). The target is judged on the larger of the two.
  */
+
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
@@ -47,6 +48,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startDevChain } from '../src/devchain/startDevChain.js';
 import { WS_MAX_CONNECTIONS_PER_IP } from '../src/realtime/WebSocketGateway.js';
+import { canPin } from './cpuAffinity.js';
 import { startWsFanoutChild, type WsFanoutChild } from './wsFanoutChild.js';
 import { eventClockUs } from './wsFanoutEvent.js';
 import {
@@ -440,14 +442,4 @@ async function clockAgrees(child: WsFanoutChild): Promise<boolean> {
   const before = eventClockUs();
   const { us } = await child.call({ type: 'clock' }, ClockReply);
   return before <= us && us <= eventClockUs();
-}
-
-function canPin(): boolean {
-  if (os.availableParallelism() < 2) return false;
-  try {
-    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }

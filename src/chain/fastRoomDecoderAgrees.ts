@@ -12,8 +12,8 @@ export function fastRoomDecoderAgrees(registry: Registry, type: string): boolean
       .createType(type, {
         id: 9_007_199_254_740_000n,
         host: new Uint8Array(32).fill(7),
-        title: '0x' + Buffer.from('Tëst 直播 🎥', 'utf8').toString('hex'),
-        description: '0x' + Buffer.from('d', 'utf8').toString('hex'),
+        title: `0x${Buffer.from('Tëst 直播 🎥', 'utf8').toString('hex')}`,
+        description: `0x${Buffer.from('d', 'utf8').toString('hex')}`,
         roomType: 'Paid',
         status: 'Paused',
         coverCid: null,

@@ -4,8 +4,7 @@ import { wsTextFrame } from '../../src/realtime/RealtimeHub.js';
 
 /** The frame the ws library itself writes for an unmasked text message (server to client). */
 function wsLibraryFrame(payload: Buffer): Buffer {
-  const sender = (ws as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } })
-    .Sender;
+  const sender = (ws as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } }).Sender;
   return Buffer.concat(
     sender.frame(payload, { fin: true, opcode: 1, mask: false, readOnly: true, rsv1: false }),
   );

@@ -47,7 +47,7 @@ import { RedisServer } from '../test/support/RedisServer.js';
 import { CpuReply, LoadReady, RunResult, ServerReady } from './benchMessages.js';
 import { ChildLink } from './ChildLink.js';
 import { canPin, setAffinity } from './cpuAffinity.js';
-import { formatTable } from './formatTable.js';
+import { formatTable, type TableRow } from './formatTable.js';
 
 const ROUNDS = 3;
 const CONNECTIONS = 50;
@@ -206,16 +206,7 @@ function median(values: number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-interface Row {
-  scenario: string;
-  variant: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  cpu: number;
-  ratio: number | null;
-  spread: string;
-  roundRatios: string;
+interface Row extends TableRow {
   failures: number;
 }
 

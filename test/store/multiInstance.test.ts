@@ -1,41 +1,31 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';
+import type { RunningDevChain } from '../../src/devchain/startDevChain.js';
 import type { RunningService } from '../../src/startService.js';
-import { RedisServer, redisAvailable } from '../support/RedisServer.js';
+import { redisAvailable } from '../support/RedisServer.js';
 import { RequestSigner } from '../support/RequestSigner.js';
-import { startSharedInstance } from '../support/startSharedInstance.js';
+import { type SharedPair, startSharedPair } from '../support/startSharedInstance.js';
 import { WsAuthSigner } from '../support/WsAuthSigner.js';
 import { WsTestClient } from '../support/WsTestClient.js';
 
 const ACCOUNT_LIMIT = 4;
 
 describe.skipIf(!redisAvailable())('two instances sharing one Redis', () => {
-  let redis: RedisServer;
   let devchain: RunningDevChain;
   let a: RunningService;
   let b: RunningService;
   const signer = new RequestSigner();
 
+  let pair: SharedPair | undefined;
+
   beforeAll(async () => {
-    redis = await RedisServer.start();
-    devchain = await startDevChain({ port: 0, seed: { kind: 'demo' } });
-    [a, b] = await Promise.all([
-      startSharedInstance(devchain.url, redis.url, {
-        REDIS_KEY_PREFIX: 'test:',
-        RATE_LIMIT_ACCOUNT_MAX: String(ACCOUNT_LIMIT),
-      }),
-      startSharedInstance(devchain.url, redis.url, {
-        REDIS_KEY_PREFIX: 'test:',
-        RATE_LIMIT_ACCOUNT_MAX: String(ACCOUNT_LIMIT),
-      }),
-    ]);
+    pair = await startSharedPair({
+      REDIS_KEY_PREFIX: 'test:',
+      RATE_LIMIT_ACCOUNT_MAX: String(ACCOUNT_LIMIT),
+    });
+    ({ devchain, a, b } = pair);
   });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    await devchain?.close();
-    await redis?.stop();
-  });
+  afterAll(() => pair?.close());
 
   it('refuses a signature replayed on the other instance', async () => {
     const body = signer.sign(devchain.chain.pairs.Bob, 0, { field: 'viewerAddress' });

@@ -1,11 +1,11 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';
+import type { RunningDevChain } from '../../src/devchain/startDevChain.js';
 import type { RunningService } from '../../src/startService.js';
 import { REDIS_COMMAND_TIMEOUT_MS } from '../../src/store/RedisConnection.js';
-import { RedisServer, redisAvailable } from '../support/RedisServer.js';
+import { type RedisServer, redisAvailable } from '../support/RedisServer.js';
 import { RequestSigner } from '../support/RequestSigner.js';
-import { startSharedInstance, until } from '../support/startSharedInstance.js';
+import { type SharedPair, startSharedPair, until } from '../support/startSharedInstance.js';
 
 /** Scheduling slack on a loaded 2-core machine, on top of the command timeout. */
 const TIMER_SLACK_MS = 100;
@@ -33,25 +33,13 @@ describe.skipIf(!redisAvailable())('Redis faults under steady token requests', (
   let b: RunningService;
   const signer = new RequestSigner();
 
+  let pair: SharedPair | undefined;
+
   beforeAll(async () => {
-    redis = await RedisServer.start();
-    devchain = await startDevChain({ port: 0, seed: { kind: 'demo' } });
-    [a, b] = await Promise.all([
-      startSharedInstance(devchain.url, redis.url, {
-        RATE_LIMIT_ACCOUNT_MAX: '100000',
-        RATE_LIMIT_IP_MAX: '100000',
-      }),
-      startSharedInstance(devchain.url, redis.url, {
-        RATE_LIMIT_ACCOUNT_MAX: '100000',
-        RATE_LIMIT_IP_MAX: '100000',
-      }),
-    ]);
+    pair = await startSharedPair({ RATE_LIMIT_ACCOUNT_MAX: '100000', RATE_LIMIT_IP_MAX: '100000' });
+    ({ redis, devchain, a, b } = pair);
   });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    await devchain?.close();
-    await redis?.stop();
-  });
+  afterAll(() => pair?.close());
 
   /** `total` viewer-token requests, two at a time, alternating instances; `fault` runs after `faultAfter`. */
   async function stream(total: number, faultAfter: number, fault: () => Promise<void> | void) {

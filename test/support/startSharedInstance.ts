@@ -1,6 +1,8 @@
 import { loadConfig } from '../../src/config/loadConfig.js';
+import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';
 import { createLogger } from '../../src/observability/createLogger.js';
 import { type RunningService, startService } from '../../src/startService.js';
+import { RedisServer } from './RedisServer.js';
 
 /**
  * One instance of the service as a scaled-out deployment runs it: its own process state, a shared
@@ -39,4 +41,33 @@ export async function until(check: () => boolean, timeoutMs = 15_000, state = ()
     if (Date.now() > deadline) throw new Error(`condition not met in time ${state()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Two instances sharing one dev chain (demo seed) and one real `redis-server`. */
+export interface SharedPair {
+  redis: RedisServer;
+  devchain: RunningDevChain;
+  a: RunningService;
+  b: RunningService;
+  close(): Promise<void>;
+}
+
+export async function startSharedPair(env: NodeJS.ProcessEnv = {}): Promise<SharedPair> {
+  const redis = await RedisServer.start();
+  const devchain = await startDevChain({ port: 0, seed: { kind: 'demo' } });
+  const [a, b] = await Promise.all([
+    startSharedInstance(devchain.url, redis.url, env),
+    startSharedInstance(devchain.url, redis.url, env),
+  ]);
+  return {
+    redis,
+    devchain,
+    a,
+    b,
+    close: async () => {
+      await Promise.all([a.close(), b.close()]);
+      await devchain.close();
+      await redis.stop();
+    },
+  };
 }

@@ -29,6 +29,8 @@ export interface SignedMessageAuthenticatorOptions {
 
 export interface SignedMessageInput {
   address: string;
+  /** `parseAccount(address)` when the caller already did it (it keys a rate limit on it first). */
+  account?: Account;
   /** 0x hex. */
   signature: string;
   /** ms since the epoch; the same value that is embedded in `message`. */
@@ -63,7 +65,7 @@ export class SignedMessageAuthenticator {
     if (typeof message !== 'string' || message.length > MAX_SIGNED_MESSAGE_CHARS) {
       throw new AppError('VALIDATION_ERROR', 'Invalid signed message');
     }
-    const account = parseAccount(address);
+    const account = input.account ?? parseAccount(address);
     if (account === null) throw new AppError('VALIDATION_ERROR', 'Invalid address');
     if (
       typeof signature !== 'string' ||

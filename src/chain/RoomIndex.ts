@@ -123,6 +123,11 @@ export class RoomIndex {
     }
   }
 
+  /** Ids of the rooms in `status`, newest first (no room objects built). */
+  idsWithStatus(status: RoomStatus): readonly number[] {
+    return this.#lists.get(`s:${status}`)?.ids ?? [];
+  }
+
   query(query: RoomQuery): RoomPage {
     const ids = this.#lists.get(queryKey(query))?.ids ?? [];
     const matches =

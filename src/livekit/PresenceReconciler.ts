@@ -44,9 +44,7 @@ export class PresenceReconciler {
   /** One round; resolves with the number of rooms checked. */
   async reconcile(): Promise<number> {
     const { gateway, presence, index } = this.#options;
-    const live = RECONCILED_STATUSES.flatMap((status) =>
-      index.query({ status, page: 1, limit: Number.MAX_SAFE_INTEGER }).rooms.map((room) => room.id),
-    );
+    const live = RECONCILED_STATUSES.flatMap((status) => index.idsWithStatus(status));
     const rooms = [...new Set([...presence.activeRooms(), ...live])].sort((a, b) => a - b);
     if (rooms.length === 0) return 0;
     const start = this.#cursor % rooms.length;

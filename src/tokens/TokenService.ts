@@ -22,6 +22,8 @@ export const CHAIN_RETRY_AFTER_SECONDS = 5;
 export interface SignedRoomRequest {
   roomId: number;
   address: string;
+  /** The parsed `address`, when the caller has it already. */
+  account?: Account;
   signature: string;
   timestamp: number;
 }

@@ -44,7 +44,8 @@ function signedRequest<S extends z.ZodType<{ address: string }>>(
     const account = parseAccount(body.address);
     if (!account)
       throw new AppError('VALIDATION_ERROR', 'address: must be an SS58 address or a 0x public key');
-    res.locals[BODY] = body;
+    // The parsed account travels with the body: the signature check need not parse it again.
+    res.locals[BODY] = { ...body, account };
     setRateLimitAccount(res, account.address);
     next();
   };

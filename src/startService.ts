@@ -104,7 +104,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   });
 
   const metrics = new Metrics();
-  const verifier = new TimedSignatureVerifier(new WorkerSignatureVerifier(), metrics.signatureSeconds);
+  const workers = new WorkerSignatureVerifier();
+  const verifier = new TimedSignatureVerifier(workers, metrics.signatureSeconds);
   const authenticator = new SignedMessageAuthenticator({
     verifier,
     replayGuard: replayGuard('signature'),
@@ -194,6 +195,9 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   relay?.start();
   presenceSync?.start();
   registerComponentMetrics(metrics, { chain, follower, rooms, hub, livekitHealth, livekitActions, redis });
+
+  // Ready means able to check a signature now: the first requests do not wait for workers to boot.
+  await workers.whenReady();
 
   const server = createServer(app);
   websockets.attach(server);

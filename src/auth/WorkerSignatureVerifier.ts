@@ -77,6 +77,8 @@ export class WorkerSignatureVerifier implements SignatureVerifier {
   #failure: AppError | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
+  readonly #started: Promise<void>;
+  #markStarted: (error?: AppError) => void = () => undefined;
 
   constructor(options: WorkerSignatureVerifierOptions = {}) {
     this.#size = options.size ?? Math.max(1, Math.min(os.availableParallelism(), MAX_DEFAULT_POOL_SIZE));
@@ -89,7 +91,17 @@ export class WorkerSignatureVerifier implements SignatureVerifier {
     }
     this.#workerUrl = options.workerUrl ?? defaultWorkerUrl();
     this.#isTypeScript = this.#workerUrl.pathname.endsWith('.ts');
+    this.#started = new Promise<void>((resolve, reject) => {
+      this.#markStarted = (error) => (error ? reject(error) : resolve());
+    });
+    // Observed here so that a pool nobody waits on never reports an unhandled rejection.
+    this.#started.catch(() => undefined);
     for (let i = 0; i < this.#size; i += 1) this.#spawn();
+  }
+
+  /** Resolves once a worker can verify; rejects when workers cannot start at all. */
+  whenReady(): Promise<void> {
+    return this.#started;
   }
 
   verify(message: Uint8Array, signature: Uint8Array, accountId: Uint8Array): Promise<boolean> {
@@ -168,6 +180,7 @@ export class WorkerSignatureVerifier implements SignatureVerifier {
     if (isWorkerReady(value) && !slot.ready) {
       slot.ready = true;
       this.#startFailures = 0;
+      this.#markStarted();
       // Workers can start again: bring back any not replaced while they could not.
       while (this.#slots.size < this.#size) this.#spawn();
       this.#dispatch();
@@ -204,6 +217,7 @@ export class WorkerSignatureVerifier implements SignatureVerifier {
       // Respawning forever would spin; fail every check loudly instead.
       const cause = slot.error ?? new Error(`Signature worker exited with code ${code}`);
       this.#failure = new AppError('INTERNAL_ERROR', 'Signature workers cannot start', { cause });
+      this.#markStarted(this.#failure);
       for (const queued of this.#queue.splice(0)) queued.reject(this.#failure);
     }
     // Otherwise wait: the next worker to become ready refills the pool.

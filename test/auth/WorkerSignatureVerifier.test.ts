@@ -124,6 +124,21 @@ describe('WorkerSignatureVerifier limits and lifecycle', () => {
     }
   });
 
+  it('says when it can verify, and when its workers cannot start', async () => {
+    const working = new WorkerSignatureVerifier({ size: 1 });
+    await expect(working.whenReady()).resolves.toBeUndefined();
+    await working.close();
+    const broken = new WorkerSignatureVerifier({
+      size: 1,
+      workerUrl: new URL('./fixtures/failingSignatureWorker.ts', import.meta.url),
+    });
+    try {
+      await expect(broken.whenReady()).rejects.toThrow('Signature workers cannot start');
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('fails checks instead of respawning forever when workers cannot start', async () => {
     const verifier = new WorkerSignatureVerifier({
       size: 1,

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -9,6 +10,11 @@ const Reply = z.object({ id: z.number() }).loose();
 export interface ChildOptions {
   /** A `.ts` file next to this one, run with `node --import tsx`. */
   entry: string;
+  /**
+   * The output directory of a `tsc` build of the project: run the entry's compiled `.js` from there
+   * with plain node instead (what production runs).
+   */
+  compiledRoot?: string | undefined;
   args?: readonly string[];
   env?: NodeJS.ProcessEnv;
   /** Extra node options, such as `--cpu-prof` (not allowed in NODE_OPTIONS). */
@@ -34,12 +40,15 @@ export class ChildLink {
   #exitError: Error | undefined;
 
   constructor(options: ChildOptions) {
-    const script = fileURLToPath(new URL(options.entry, import.meta.url));
+    const { compiledRoot } = options;
+    const script =
+      compiledRoot === undefined
+        ? fileURLToPath(new URL(options.entry, import.meta.url))
+        : path.join(compiledRoot, 'bench', options.entry.replace(/\.ts$/, '.js'));
     const node = [
       process.execPath,
       ...(options.nodeArgs ?? []),
-      '--import',
-      'tsx',
+      ...(compiledRoot === undefined ? ['--import', 'tsx'] : []),
       script,
       ...(options.args ?? []),
     ];

@@ -35,7 +35,9 @@
  * `BENCH_CPU_PROF=<dir>` writes a `--cpu-prof` profile of every server process (and its workers).
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -77,6 +79,13 @@ const TARGET_INDEX_LOAD_MS = 10_000;
 /** Issue 6: the token path with Redis at most 10% slower than without. */
 const TARGET_REDIS_OVERHEAD = 0.1;
 
+/** `BENCH_ONLY=b` or `a,c`: run only these scenarios (default: all). */
+const SCENARIOS = new Set(
+  z
+    .array(z.enum(['a', 'b', 'c']))
+    .parse((process.env.BENCH_ONLY ?? 'a,b,c').split(',').map((part) => part.trim())),
+);
+
 const SERVER_CPU = '0';
 const LOAD_CPU = '1';
 const ALL_CPUS = `0-${os.availableParallelism() - 1}`;
@@ -101,6 +110,8 @@ interface Target {
 }
 
 const pin = canPin();
+/** The project's `tsc` output, which the servers run; started at the beginning of `main`. */
+let compiled: Promise<string> | undefined;
 const started = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${line}`);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'livestream-bench-'));
@@ -130,8 +141,10 @@ async function startServer(
   cpus?: string,
 ): Promise<[ChildLink, ServerReady]> {
   const profileDir = process.env.BENCH_CPU_PROF;
+  if (compiled === undefined) throw new Error('compile the project first');
   const child = new ChildLink({
     entry: './benchServer.ts',
+    compiledRoot: await compiled,
     args: [kind],
     env,
     cpus: pin ? cpus : undefined,
@@ -139,6 +152,23 @@ async function startServer(
   });
   children.push(child);
   return [child, await child.next(ServerReady)];
+}
+
+/**
+ * The servers run the project compiled by `tsc`, as `npm start` does, not through tsx (whose
+ * transform adds work of its own to every closure). Inside node_modules, so packages resolve.
+ */
+async function compileProject(): Promise<string> {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const outDir = path.join(root, 'node_modules', '.cache', 'livestream-bench');
+  rmSync(outDir, { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const child = spawn(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json'), '--outDir', outDir], {
+    stdio: 'inherit',
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`tsc failed (${code})`);
+  return outDir;
 }
 
 function signBodies(): Promise<string[]> {
@@ -235,43 +265,20 @@ function rowOf(scenario: string, variant: string, runs: Measured[], baseline: Me
   };
 }
 
-async function main(): Promise<void> {
-  log(
-    `${os.availableParallelism()} CPUs, ${pin ? 'pinning with taskset' : 'NOT pinned (no taskset or one CPU)'}; ` +
-      `${ROUNDS} interleaved rounds of ${MEASURE_S} s after a warm-up, ${CONNECTIONS} connections; ` +
-      `load average ${loadAverage()}`,
-  );
+interface ScenarioReport {
+  rows: Row[];
+  /** Target lines: `(a) full stack ≥ 1.0× bare (whole box): 0.94× — MET`. */
+  verdicts: string[];
+}
 
-  // Untimed set-up: sign the bodies (child processes) while this process builds the chains.
-  const signing = signBodies();
-  const demo = await startDevChain({ port: 0, seed: { kind: 'demo' } });
-  chains.push(demo);
-  const genesisStart = performance.now();
-  const bulk = await startDevChain({ port: 0, seed: { kind: 'rooms', count: BULK_ROOMS } });
-  chains.push(bulk);
-  const genesisMs = performance.now() - genesisStart;
-  const bodyFiles = await signing;
-  log(
-    `set-up: ${BODIES} signed bodies from ${ACCOUNTS} accounts; ${BULK_ROOMS} rooms genesis ${(genesisMs / 1000).toFixed(1)} s (not timed)`,
-  );
+const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
+const resultsOf = (results: Map<Target, Measured[]>, target: Target | undefined): Measured[] =>
+  (target && results.get(target)) ?? [];
 
-  // This process serves the dev chains: keep it, like the load generator, off the server's CPU.
-  if (pin) setAffinity(process.pid, LOAD_CPU);
-  const load = new ChildLink({
-    entry: './loadGenerator.ts',
-    args: bodyFiles,
-    cpus: pin ? LOAD_CPU : undefined,
-  });
-  children.push(load);
-  await load.next(LoadReady);
-
-  // (a) Signed viewer token.
-  const [bareToken, bareTokenReady] = await startServer('bare-token', serverEnv(demo.url), SERVER_CPU);
-  const [fullToken, fullTokenReady] = await startServer('full', serverEnv(demo.url), SERVER_CPU);
-  const lastBody = z
-    .array(z.string())
-    .parse(JSON.parse(readFileSync(bodyFiles.at(-1) as string, 'utf8')))
-    .at(-1);
+/** (a) Signed viewer token: full stack vs bare Express + wasm verify + mint, in each placement. */
+async function tokenScenario(load: ChildLink, chainUrl: string, lastBody: string): Promise<ScenarioReport> {
+  const [bareToken, bareTokenReady] = await startServer('bare-token', serverEnv(chainUrl), SERVER_CPU);
+  const [fullToken, fullTokenReady] = await startServer('full', serverEnv(chainUrl), SERVER_CPU);
   const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body: lastBody };
   await expectOk(`${bareTokenReady.url}/viewer-token`, post, 'bare viewer-token');
   await expectOk(`${fullTokenReady.url}${API_BASE_PATH}/viewer-token`, post, 'full-stack viewer-token');
@@ -281,7 +288,7 @@ async function main(): Promise<void> {
         { name: 'one core', cpus: SERVER_CPU },
       ]
     : [{ name: 'unpinned', cpus: undefined }];
-  const tokenTargets = placements.flatMap((placement): Target[] => [
+  const targets = placements.flatMap((placement): Target[] => [
     {
       name: `token bare (${placement.name})`,
       server: bareToken,
@@ -299,55 +306,85 @@ async function main(): Promise<void> {
       cpus: placement.cpus,
     },
   ]);
-  const tokenResults = await rounds(load, tokenTargets);
+  const results = await rounds(load, targets);
+  await Promise.all([bareToken.stop(), fullToken.stop()]);
 
-  // (c) The same token path with Redis (replay guard, rate limits, presence shared) beside without.
+  const rows: Row[] = [];
+  const verdicts: string[] = [];
+  placements.forEach((placement, i) => {
+    const scenario = `(a) token, ${placement.name}`;
+    const bareRuns = resultsOf(results, targets[2 * i]);
+    const full = rowOf(scenario, 'full stack', resultsOf(results, targets[2 * i + 1]), bareRuns);
+    rows.push(rowOf(scenario, 'bare Express + wasm verify + mint', bareRuns, null), full);
+    const ratio = full.ratio ?? 0;
+    if (i === 0) {
+      verdicts.push(
+        `(a) full stack ≥ ${TARGET_TOKEN_RATIO.toFixed(1)}× bare (${placement.name}): ${ratio.toFixed(2)}× — ${verdict(ratio >= TARGET_TOKEN_RATIO)}`,
+        `(a) full stack p99 < ${TARGET_TOKEN_P99_MS} ms (${placement.name}): ${full.p99} ms — ${verdict(full.p99 < TARGET_TOKEN_P99_MS)}`,
+      );
+    } else {
+      verdicts.push(`    (${placement.name}, for reference: ${ratio.toFixed(2)}×, p99 ${full.p99} ms)`);
+    }
+  });
+  const fullBodies = Math.max(...resultsOf(results, targets.at(-1)).map((run) => run.bodiesUsed));
+  if (fullBodies > BODIES)
+    verdicts.push(
+      `WARNING: the full stack needed ${fullBodies} bodies, only ${BODIES} were signed (BENCH_BODIES)`,
+    );
+  return { rows, verdicts };
+}
+
+/**
+ * (c) The token path with Redis (replay guard, rate limits, presence shared) beside the same stack
+ * without, one core. Both servers start fresh together, so both meet the viewers' accounts for the
+ * first time (one chain read each) in the same warm-up.
+ */
+async function redisScenario(load: ChildLink, chainUrl: string): Promise<ScenarioReport> {
   const redis = await RedisServer.start();
-  const [redisToken, redisTokenReady] = await startServer(
-    'full',
-    { ...serverEnv(demo.url), REDIS_URL: redis.url },
-    SERVER_CPU,
-  );
-  await expectOk(`${redisTokenReady.url}/health/ready`, {}, 'full stack with Redis ready');
-  const redisTargets: Target[] = [
-    {
-      name: 'token full stack, no Redis (one core)',
-      server: fullToken,
-      method: 'POST',
-      url: `${fullTokenReady.url}${API_BASE_PATH}/viewer-token`,
-      bodyStream: 'full',
-      cpus: pin ? SERVER_CPU : undefined,
-    },
-    {
-      name: 'token full stack + Redis (one core)',
-      server: redisToken,
-      method: 'POST',
-      url: `${redisTokenReady.url}${API_BASE_PATH}/viewer-token`,
-      bodyStream: 'full',
-      cpus: pin ? SERVER_CPU : undefined,
-    },
+  const [[plain, plainReady], [shared, sharedReady]] = await Promise.all([
+    startServer('full', serverEnv(chainUrl), SERVER_CPU),
+    startServer('full', { ...serverEnv(chainUrl), REDIS_URL: redis.url }, SERVER_CPU),
+  ]);
+  await expectOk(`${sharedReady.url}/health/ready`, {}, 'full stack with Redis ready');
+  const target = (name: string, server: ChildLink, url: string): Target => ({
+    name,
+    server,
+    method: 'POST',
+    url: `${url}${API_BASE_PATH}/viewer-token`,
+    bodyStream: 'redis',
+    cpus: pin ? SERVER_CPU : undefined,
+  });
+  const targets = [
+    target('token full stack, no Redis (one core)', plain, plainReady.url),
+    target('token full stack + Redis (one core)', shared, sharedReady.url),
   ];
-  const redisResults = await rounds(load, redisTargets);
-  await Promise.all([bareToken.stop(), fullToken.stop(), redisToken.stop()]);
+  const results = await rounds(load, targets);
+  await Promise.all([plain.stop(), shared.stop()]);
   await redis.stop();
 
-  // (b) Room list with 100k rooms. The index load is measured on the server's CPU, the chain on the other.
-  const [fullRooms, fullRoomsReady] = await startServer('full', serverEnv(bulk.url), SERVER_CPU);
+  const plainRuns = resultsOf(results, targets[0]);
+  const scenario = '(c) token, one core';
+  const sharedRow = rowOf(scenario, 'full stack + Redis', resultsOf(results, targets[1]), plainRuns);
+  const ratio = sharedRow.ratio ?? 0;
+  return {
+    rows: [rowOf(scenario, 'full stack, no Redis', plainRuns, null), sharedRow],
+    verdicts: [
+      `(c) Redis overhead ≤ ${TARGET_REDIS_OVERHEAD * 100}% (with ≥ ${(1 - TARGET_REDIS_OVERHEAD).toFixed(1)}× without): ${ratio.toFixed(2)}× — ${verdict(ratio >= 1 - TARGET_REDIS_OVERHEAD)}`,
+    ],
+  };
+}
+
+/** (b) Room list with 100k rooms. The index load is measured on the server's CPU, the chain on the other. */
+async function roomsScenario(load: ChildLink, chainUrl: string): Promise<ScenarioReport> {
+  const [fullRooms, fullRoomsReady] = await startServer('full', serverEnv(chainUrl), SERVER_CPU);
   const liveUrl = `${fullRoomsReady.url}${API_BASE_PATH}/rooms?status=Live&limit=20`;
   const allUrl = `${fullRoomsReady.url}${API_BASE_PATH}/rooms?limit=20`;
   const livePage = await expectOk(liveUrl, {}, 'rooms?status=Live');
   await expectOk(allUrl, {}, 'rooms');
-  const [bareRooms, bareRoomsReady] = await startServer(
-    'bare-rooms',
-    { ...serverEnv(bulk.url), BENCH_ROOMS_PAGE: JSON.stringify(livePage) },
-    SERVER_CPU,
-  );
-  const [stackRooms, stackRoomsReady] = await startServer(
-    'stack-rooms',
-    { ...serverEnv(bulk.url), BENCH_ROOMS_PAGE: JSON.stringify(livePage) },
-    SERVER_CPU,
-  );
-  const roomTargets: Target[] = [
+  const pageEnv = { ...serverEnv(chainUrl), BENCH_ROOMS_PAGE: JSON.stringify(livePage) };
+  const [bareRooms, bareRoomsReady] = await startServer('bare-rooms', pageEnv, SERVER_CPU);
+  const [stackRooms, stackRoomsReady] = await startServer('stack-rooms', pageEnv, SERVER_CPU);
+  const targets: Target[] = [
     { name: 'rooms bare', server: bareRooms, method: 'GET', url: `${bareRoomsReady.url}/rooms` },
     {
       name: 'rooms HTTP stack, static page',
@@ -358,102 +395,92 @@ async function main(): Promise<void> {
     { name: 'rooms full stack ?status=Live', server: fullRooms, method: 'GET', url: liveUrl },
     { name: 'rooms full stack (unfiltered)', server: fullRooms, method: 'GET', url: allUrl },
   ];
-  const roomResults = await rounds(load, roomTargets);
+  const results = await rounds(load, targets);
+  await Promise.all([fullRooms.stop(), bareRooms.stop(), stackRooms.stop()]);
 
-  // Report.
-  const resultsOf = (results: Map<Target, Measured[]>, target: Target | undefined): Measured[] =>
-    (target && results.get(target)) ?? [];
-  const rows: Row[] = [];
-  const tokenVerdicts: { placement: string; ratio: number; p99: number }[] = [];
-  placements.forEach((placement, i) => {
-    const bareRuns = resultsOf(tokenResults, tokenTargets[2 * i]);
-    const bare = rowOf(`(a) token, ${placement.name}`, 'bare Express + wasm verify + mint', bareRuns, null);
-    const full = rowOf(
-      `(a) token, ${placement.name}`,
-      'full stack',
-      resultsOf(tokenResults, tokenTargets[2 * i + 1]),
-      bareRuns,
-    );
-    rows.push(bare, full);
-    tokenVerdicts.push({ placement: placement.name, ratio: full.ratio ?? 0, p99: full.p99 });
+  const scenario = '(b) rooms, 100k';
+  const bareRuns = resultsOf(results, targets[0]);
+  const subject = (variant: string, i: number) =>
+    rowOf(scenario, variant, resultsOf(results, targets[i]), bareRuns);
+  const liveRow = subject('full stack ?status=Live&limit=20', 2);
+  const allRow = subject('full stack ?limit=20', 3);
+  const indexMs = fullRoomsReady.indexLoadMs ?? Number.POSITIVE_INFINITY;
+  return {
+    rows: [
+      rowOf(scenario, 'bare Express, same page', bareRuns, null),
+      subject('HTTP stack + static page (no index)', 1),
+      liveRow,
+      allRow,
+    ],
+    verdicts: [
+      ...[liveRow, allRow].map((row) => {
+        const ratio = row.ratio ?? 0;
+        return `(b) ${row.variant} ≥ ${TARGET_ROOMS_RATIO}× bare: ${ratio.toFixed(2)}× — ${verdict(ratio >= TARGET_ROOMS_RATIO)}`;
+      }),
+      `(b) index load < ${TARGET_INDEX_LOAD_MS / 1000} s: ${(indexMs / 1000).toFixed(2)} s — ${verdict(indexMs < TARGET_INDEX_LOAD_MS)}` +
+        ` (${fullRoomsReady.rooms ?? '?'} rooms; ${fullRoomsReady.readyMs?.toFixed(0)} ms from startService to ready, incl. chain connect)`,
+    ],
+  };
+}
+
+async function main(): Promise<void> {
+  log(
+    `${os.availableParallelism()} CPUs, ${pin ? 'pinning with taskset' : 'NOT pinned (no taskset or one CPU)'}; ` +
+      `${ROUNDS} interleaved rounds of ${MEASURE_S} s after a warm-up, ${CONNECTIONS} connections; ` +
+      `scenarios ${[...SCENARIOS].join(', ')}; load average ${loadAverage()}`,
+  );
+  const needsTokens = SCENARIOS.has('a') || SCENARIOS.has('c');
+
+  // Untimed set-up: compile, and sign the bodies (child processes) while this process builds the chains.
+  compiled = compileProject();
+  const signing = needsTokens ? signBodies() : Promise.resolve([]);
+  const demo = needsTokens ? await startDevChain({ port: 0, seed: { kind: 'demo' } }) : null;
+  if (demo) chains.push(demo);
+  const genesisStart = performance.now();
+  const bulk = SCENARIOS.has('b')
+    ? await startDevChain({ port: 0, seed: { kind: 'rooms', count: BULK_ROOMS } })
+    : null;
+  if (bulk) chains.push(bulk);
+  const genesisMs = performance.now() - genesisStart;
+  const bodyFiles = await signing;
+  log(
+    `set-up: ${needsTokens ? BODIES : 0} signed bodies from ${ACCOUNTS} accounts; ` +
+      `${bulk ? `${BULK_ROOMS} rooms genesis ${(genesisMs / 1000).toFixed(1)} s` : 'no bulk chain'} (not timed)`,
+  );
+
+  // This process serves the dev chains: keep it, like the load generator, off the server's CPU.
+  if (pin) setAffinity(process.pid, LOAD_CPU);
+  const load = new ChildLink({
+    entry: './loadGenerator.ts',
+    args: bodyFiles,
+    cpus: pin ? LOAD_CPU : undefined,
   });
-  const noRedisRuns = resultsOf(redisResults, redisTargets[0]);
-  const noRedisRow = rowOf('(c) token, one core', 'full stack, no Redis', noRedisRuns, null);
-  const redisRow = rowOf(
-    '(c) token, one core',
-    'full stack + Redis',
-    resultsOf(redisResults, redisTargets[1]),
-    noRedisRuns,
-  );
-  rows.push(noRedisRow, redisRow);
-  const bareRoomsRuns = resultsOf(roomResults, roomTargets[0]);
-  const bareRoomsRow = rowOf('(b) rooms, 100k', 'bare Express, same page', bareRoomsRuns, null);
-  const stackRow = rowOf(
-    '(b) rooms, 100k',
-    'HTTP stack + static page (no index)',
-    resultsOf(roomResults, roomTargets[1]),
-    bareRoomsRuns,
-  );
-  const liveRow = rowOf(
-    '(b) rooms, 100k',
-    'full stack ?status=Live&limit=20',
-    resultsOf(roomResults, roomTargets[2]),
-    bareRoomsRuns,
-  );
-  const allRow = rowOf(
-    '(b) rooms, 100k',
-    'full stack ?limit=20',
-    resultsOf(roomResults, roomTargets[3]),
-    bareRoomsRuns,
-  );
-  rows.push(bareRoomsRow, stackRow, liveRow, allRow);
+  children.push(load);
+  await load.next(LoadReady);
 
+  const reports: ScenarioReport[] = [];
+  if (demo && SCENARIOS.has('a')) {
+    const lastBody = z
+      .array(z.string())
+      .parse(JSON.parse(readFileSync(bodyFiles.at(-1) as string, 'utf8')))
+      .at(-1) as string;
+    reports.push(await tokenScenario(load, demo.url, lastBody));
+  }
+  if (demo && SCENARIOS.has('c')) reports.push(await redisScenario(load, demo.url));
+  if (bulk) reports.push(await roomsScenario(load, bulk.url));
+
+  const rows = reports.flatMap((report) => report.rows);
   console.log('');
   console.log(formatTable(rows));
-  const headline = tokenVerdicts[0];
-  const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
-  console.log('');
-  console.log(
-    `Index load, ${fullRoomsReady.rooms ?? '?'} rooms: ${fullRoomsReady.indexLoadMs ?? '?'} ms (service log), ${fullRoomsReady.readyMs?.toFixed(0)} ms from startService to ready (incl. chain connect); genesis build ${genesisMs.toFixed(0)} ms not counted`,
-  );
   console.log('');
   console.log('Targets:');
-  if (headline) {
-    console.log(
-      `  (a) full stack ≥ ${TARGET_TOKEN_RATIO.toFixed(1)}× bare (${headline.placement}): ${headline.ratio.toFixed(2)}× — ${verdict(headline.ratio >= TARGET_TOKEN_RATIO)}`,
-    );
-    console.log(
-      `  (a) full stack p99 < ${TARGET_TOKEN_P99_MS} ms (${headline.placement}): ${headline.p99} ms — ${verdict(headline.p99 < TARGET_TOKEN_P99_MS)}`,
-    );
-    for (const other of tokenVerdicts.slice(1)) {
-      console.log(
-        `      (${other.placement}, for reference: ${other.ratio.toFixed(2)}×, p99 ${other.p99} ms)`,
-      );
-    }
-  }
-  for (const row of [liveRow, allRow]) {
-    console.log(
-      `  (b) ${row.variant} ≥ ${TARGET_ROOMS_RATIO}× bare: ${(row.ratio ?? 0).toFixed(2)}× — ${verdict((row.ratio ?? 0) >= TARGET_ROOMS_RATIO)}`,
-    );
-  }
-  const redisRatio = redisRow.ratio ?? 0;
-  console.log(
-    `  (c) Redis overhead ≤ ${TARGET_REDIS_OVERHEAD * 100}% (with ≥ ${(1 - TARGET_REDIS_OVERHEAD).toFixed(1)}× without): ${redisRatio.toFixed(2)}× — ${verdict(redisRatio >= 1 - TARGET_REDIS_OVERHEAD)}`,
-  );
-  const indexMs = fullRoomsReady.indexLoadMs ?? Number.POSITIVE_INFINITY;
-  console.log(
-    `  (b) index load < ${TARGET_INDEX_LOAD_MS / 1000} s: ${(indexMs / 1000).toFixed(2)} s — ${verdict(indexMs < TARGET_INDEX_LOAD_MS)}`,
-  );
+  for (const line of reports.flatMap((report) => report.verdicts)) console.log(`  ${line}`);
   const failures = rows.reduce((sum, row) => sum + row.failures, 0);
   if (failures > 0)
     console.log(
       `  WARNING: ${failures} failed requests (non-2xx, errors or timeouts): the numbers above are not valid`,
     );
-  const fullBodies = Math.max(...resultsOf(tokenResults, tokenTargets.at(-1)).map((run) => run.bodiesUsed));
-  if (fullBodies > BODIES)
-    console.log(
-      `  WARNING: the full stack needed ${fullBodies} bodies, only ${BODIES} were signed (BENCH_BODIES)`,
-    );
+  if (bulk) log(`genesis build of ${BULK_ROOMS} rooms: ${genesisMs.toFixed(0)} ms (not counted)`);
   log(`done; load average ${loadAverage()} (other work on the box shows in the spread of the rounds)`);
 }
 

@@ -48,7 +48,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   // Flat `?a=b` only: no nested objects or arrays from qs.
   app.set('query parser', 'simple');
 
-  app.use(requestLogger({ logger }));
+  app.use(requestLogger(app, { logger }));
   if (options.metrics) app.use(httpMetrics(options.metrics));
   app.use(securityHeaders());
   app.use(corsPolicy({ cors: config.cors }));

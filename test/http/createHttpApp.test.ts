@@ -1,6 +1,8 @@
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { SECURITY_POLICY, securityHeaders } from '../../src/http/middleware/securityHeaders.js';
 import { httpTestApp } from '../support/httpTestApp.js';
 
 describe('createHttpApp', () => {
@@ -50,6 +52,18 @@ describe('createHttpApp', () => {
     expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
     expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
     expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('sends exactly the headers helmet itself sends with the same policy', async () => {
+    const respond = (_req: express.Request, res: express.Response) => {
+      res.end();
+    };
+    const viaHelmet = express().disable('x-powered-by').use(helmet(SECURITY_POLICY)).get('/', respond);
+    const ours = express().disable('x-powered-by').use(securityHeaders()).get('/', respond);
+    const { date: _d, ...expected } = (await request(viaHelmet).get('/').expect(200)).headers;
+    const { date: _e, ...actual } = (await request(ours).get('/').expect(200)).headers;
+    expect(Object.keys(expected).length).toBeGreaterThan(12);
+    expect(actual).toEqual(expected);
   });
 
   it('parses query strings flat (no nested objects from qs)', async () => {

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +9,7 @@ import { httpTestApp } from '../support/httpTestApp.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-function loggedApp() {
+function loggedApp(onHang: () => void = () => {}) {
   return httpTestApp(
     {},
     {
@@ -22,6 +25,8 @@ function loggedApp() {
         router.get('/crash', () => {
           throw new Error('kaboom');
         });
+        // Never answers: the client gives up.
+        router.get('/hang', () => onHang());
         app.use('/api/livestream', router);
       },
     },
@@ -98,5 +103,27 @@ describe('request logging', () => {
     }
     const generated = await request(app).get('/unknown');
     expect(generated.headers['x-request-id']).toMatch(UUID);
+  });
+
+  it('logs a request whose client went away before the answer as aborted', async () => {
+    let arrived!: () => void;
+    const hanging = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const { app, logs } = loggedApp(() => arrived());
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = http.get(`http://127.0.0.1:${port}/api/livestream/hang`);
+      client.on('error', () => {});
+      await hanging;
+      client.destroy();
+      const line = await logs.waitFor((entry) => entry.msg === 'GET /api/livestream/hang aborted');
+      expect(line).toMatchObject({ level: 'warn', route: '/api/livestream/hang' });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

@@ -31,10 +31,15 @@ export function corsPolicy(options: CorsPolicyOptions): RequestHandler {
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
   });
+  if (options.cors.anyOrigin) return corsMiddleware;
   return (req, res, next) => {
-    // The answer depends on Origin in allow-list mode, including for refused origins, so shared
-    // caches must key on it.
-    if (!options.cors.anyOrigin) res.vary('Origin');
+    // The answer depends on Origin, including for refused origins, so shared caches must key on it.
+    res.vary('Origin');
+    // No Origin: not a cross-origin browser request (apps, curl), nothing to allow or refuse.
+    if (req.headers.origin === undefined) {
+      next();
+      return;
+    }
     corsMiddleware(req, res, next);
   };
 }

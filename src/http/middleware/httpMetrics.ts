@@ -7,7 +7,7 @@ export function httpMetrics(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const end = metrics.httpDuration.startTimer();
     res.once('finish', () => {
-      end({ method: req.method, route: routeTemplateOf(res) ?? 'unmatched', status: String(res.statusCode) });
+      end({ method: req.method, route: routeTemplateOf(req) ?? 'unmatched', status: String(res.statusCode) });
     });
     next();
   };

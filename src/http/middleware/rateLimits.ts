@@ -49,6 +49,9 @@ export interface AccountRateLimiterOptions extends LimiterOptions {
 export function createIpRateLimiter(options: IpRateLimiterOptions): RateLimitRequestHandler {
   return rateLimit({
     ...commonOptions(options, options.prefix ?? IP_LIMITER_PREFIX, 'ip'),
+    // No RateLimit headers on every response for this generous backstop (they cost a hash of the
+    // key per request and tell a well-behaved app nothing); a 429 still carries Retry-After.
+    standardHeaders: false,
     // The default key generator applies ipKeyGenerator (IPv6 → subnet, IPv4-mapped → IPv4) and
     // checks the trust-proxy set-up on the first request.
     ipv6Subnet: IPV6_SUBNET_PREFIX_BITS,

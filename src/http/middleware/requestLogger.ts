@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
-import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
+import type { Express, Request, RequestHandler, Response } from 'express';
+import type { Level, Logger } from 'pino';
+
+declare module 'http' {
+  interface IncomingMessage {
+    /** The request id, echoed in `X-Request-Id` (set by `requestLogger`). */
+    id: string;
+    /** A logger bound to the request id (made on first use; `requestLogger` installs it). */
+    log: Logger;
+  }
+}
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 /** Incoming ids are honoured only if short and made of safe characters (they end up in logs and headers). */
@@ -14,91 +22,104 @@ export interface RequestLoggerOptions {
 }
 
 /**
- * One log line per request: method, URL, route template, status, duration, request id; level by
- * status (< 400 info, < 500 warn, else error); no bodies. `req.log` is a child logger bound to
- * the request id, and the id is echoed in the `X-Request-Id` response header.
+ * One log line per request when it ends: method, URL, route template, status, duration, request
+ * id; level by status (< 400 info, < 500 warn, else error); no bodies. A connection closed before
+ * the response was complete is logged as aborted. `req.log` is a child logger bound to the request
+ * id, and the id is echoed in the `X-Request-Id` response header.
+ *
+ * Installs accessors on the app's request prototype (`req.log`, `req.route`), so a request pays for
+ * neither a child logger it does not use nor per-request property definitions: this runs on every
+ * request, and a generic request logger (pino-http) cost ~0.1 ms each (bench/).
  */
-export function requestLogger(options: RequestLoggerOptions): RequestHandler {
-  const httpLogger = pinoHttp<Request, Response>({
-    logger: options.logger,
-    quietReqLogger: true,
-    customAttributeKeys: { reqId: 'reqId', responseTime: 'durationMs' },
-    genReqId: requestId,
-    customLogLevel: (_req, res, error) => {
-      if (error !== undefined || res.statusCode >= 500) return 'error';
-      if (res.statusCode >= 400) return 'warn';
-      return 'info';
-    },
-    // Called again when the response finishes, when the matched route is known.
-    customProps: (_req, res) => {
-      const route = routeTemplateOf(res);
-      return route === undefined ? {} : { route };
-    },
-    customSuccessMessage: (req, res) => `${req.method} ${routeTemplateOf(res) ?? req.path} ${res.statusCode}`,
-    customErrorMessage: (req, res) => `${req.method} ${routeTemplateOf(res) ?? req.path} ${res.statusCode}`,
-    serializers: {
-      req: (req: { raw: Request }) => {
-        const raw = req.raw;
-        const headers: Record<string, string | string[]> = {};
-        for (const name of LOGGED_REQUEST_HEADERS) {
-          const value = raw.headers[name];
-          if (value !== undefined) headers[name] = value;
-        }
-        return { method: raw.method, url: raw.originalUrl, ip: raw.ip, headers };
-      },
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-  });
+export function requestLogger(app: Express, options: RequestLoggerOptions): RequestHandler {
   const { logger } = options;
+  installRequestAccessors(app.request, logger);
   return (req, res, next) => {
-    captureRouteTemplate(req, res);
-    // pino-http builds three child loggers and serializes the request up front whatever the level:
-    // ~0.1 ms a request (bench/), wasted when not even an error line would be written.
-    if (!logger.isLevelEnabled('error')) {
-      req.id = requestId(req, res);
-      req.log = logger;
-      next();
-      return;
-    }
-    httpLogger(req, res, next);
+    const startedAt = performance.now();
+    const id = requestId(req);
+    req.id = id;
+    res.setHeader(REQUEST_ID_HEADER, id);
+    // Checked per request: the level can change at run time.
+    if (logger.isLevelEnabled('error')) res.once('close', () => logCompleted(req, res, startedAt));
+    next();
   };
 }
 
-/** The incoming id when it is sane, else a new UUID; echoed in the response. */
-function requestId(req: Request, res: Response): string {
-  const incoming = req.headers[REQUEST_ID_HEADER.toLowerCase()];
-  const id =
-    typeof incoming === 'string' && INCOMING_REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
-  res.setHeader(REQUEST_ID_HEADER, id);
-  return id;
+function logCompleted(req: Request, res: Response, startedAt: number): void {
+  const completed = res.writableFinished;
+  const level: Level = !completed
+    ? 'warn'
+    : res.statusCode >= 500
+      ? 'error'
+      : res.statusCode >= 400
+        ? 'warn'
+        : 'info';
+  if (!req.log.isLevelEnabled(level)) return;
+  const route = routeTemplateOf(req);
+  const outcome = completed ? String(res.statusCode) : 'aborted';
+  req.log[level](
+    {
+      ...(route === undefined ? {} : { route }),
+      req: loggedRequest(req),
+      res: { statusCode: res.statusCode },
+      durationMs: Math.round(performance.now() - startedAt),
+    },
+    `${req.method} ${route ?? req.path} ${outcome}`,
+  );
 }
+
+function loggedRequest(req: Request) {
+  const headers: Record<string, string | string[]> = {};
+  for (const name of LOGGED_REQUEST_HEADERS) {
+    const value = req.headers[name];
+    if (value !== undefined) headers[name] = value;
+  }
+  return { method: req.method, url: req.originalUrl, ip: req.ip, headers };
+}
+
+/** The incoming id when it is sane, else a new UUID. */
+function requestId(req: Request): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && INCOMING_REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+}
+
+const LOG = Symbol('log');
+const ROUTE = Symbol('route');
+const ROUTE_TEMPLATE = Symbol('routeTemplate');
+
+type RequestState = Request & { [LOG]?: Logger; [ROUTE]?: unknown; [ROUTE_TEMPLATE]?: string };
 
 /**
  * The matched route template (`/api/livestream/room/:roomId`, not the concrete URL: bounded
  * cardinality for log queries and metrics labels), or `undefined` when no route matched.
  */
-export function routeTemplateOf(res: Response): string | undefined {
-  const template: unknown = res.locals[ROUTE_TEMPLATE_LOCAL];
-  return typeof template === 'string' ? template : undefined;
+export function routeTemplateOf(req: Request): string | undefined {
+  return (req as RequestState)[ROUTE_TEMPLATE];
 }
 
-const ROUTE_TEMPLATE_LOCAL = 'routeTemplate';
-
-/**
- * The router sets `req.route` when it enters a route, while `req.baseUrl` still holds the mount
- * path; by the time the response finishes (or an error left the router) the base may be gone.
- * So the template is recorded at that moment.
- */
-function captureRouteTemplate(req: Request, res: Response): void {
-  let route: unknown = req.route;
-  Object.defineProperty(req, 'route', {
+function installRequestAccessors(prototype: Request, logger: Logger): void {
+  Object.defineProperty(prototype, 'log', {
     configurable: true,
-    enumerable: true,
-    get: () => route,
-    set: (value: unknown) => {
-      route = value;
+    get(this: RequestState): Logger {
+      this[LOG] ??= logger.child({ reqId: this.id });
+      return this[LOG];
+    },
+    set(this: RequestState, value: Logger) {
+      this[LOG] = value;
+    },
+  });
+  // The router assigns `req.route` when it enters a route, while `req.baseUrl` still holds the
+  // mount path; by the time the response finishes (or an error left the router) the base may be
+  // gone. So the template is recorded at that moment.
+  Object.defineProperty(prototype, 'route', {
+    configurable: true,
+    get(this: RequestState): unknown {
+      return this[ROUTE];
+    },
+    set(this: RequestState, value: unknown) {
+      this[ROUTE] = value;
       if (typeof value === 'object' && value !== null && 'path' in value && typeof value.path === 'string') {
-        res.locals[ROUTE_TEMPLATE_LOCAL] = `${req.baseUrl}${value.path}`;
+        this[ROUTE_TEMPLATE] = `${this.baseUrl}${value.path}`;
       }
     },
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type RequestHandler, Router } from 'express';
 import type { z } from 'zod';
 import { parseAccount } from '../../auth/parseAccount.js';
@@ -110,18 +111,22 @@ export function livestreamRouter(deps: LivestreamRouterDeps): Router {
     if (!rooms.index.loaded) throw chainUnavailable();
     const version = `${rooms.index.version}:${presence.version}`;
     const key = `${query.status ?? ''}|${query.type ?? ''}|${query.host ?? ''}|${query.page}|${query.limit}`;
-    let body = pages.get(version, key);
-    if (body === undefined) {
-      const page = rooms.index.query(query);
-      body = JSON.stringify({
-        rooms: page.rooms.map(withViewers),
-        total: page.total,
+    let page = pages.get(version, key);
+    if (page === undefined) {
+      const found = rooms.index.query(query);
+      page = jsonPage({
+        rooms: found.rooms.map(withViewers),
+        total: found.total,
         page: query.page,
         limit: query.limit,
       });
-      pages.set(version, key, body);
+      pages.set(version, key, page);
     }
-    res.type('json').send(body);
+    // Content type and ETag set here, so Express neither looks the type up nor hashes the body
+    // again; a client sending If-None-Match still gets its 304.
+    res.setHeader('Content-Type', JSON_CONTENT_TYPE);
+    res.setHeader('ETag', page.etag);
+    res.send(page.body);
   });
 
   return router;
@@ -133,23 +138,38 @@ function chainUnavailable(): AppError {
   });
 }
 
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** A serialized response body with its (weak) entity tag. */
+interface JsonPage {
+  body: Buffer;
+  etag: string;
+}
+
+/** Same form as Express's default weak ETag: length and SHA-1 of the body. */
+function jsonPage(value: unknown): JsonPage {
+  const body = Buffer.from(JSON.stringify(value));
+  const hash = createHash('sha1').update(body).digest('base64').slice(0, 27);
+  return { body, etag: `W/"${body.length.toString(16)}-${hash}"` };
+}
+
 /** Most distinct pages kept for one state of the rooms (filters × pages actually requested). */
 const MAX_CACHED_PAGES = 1_000;
 
 /** Serialized room pages of the current state; any change of state empties it. */
 class PageCache {
   #version = '';
-  readonly #pages = new Map<string, string>();
+  readonly #pages = new Map<string, JsonPage>();
 
-  get(version: string, key: string): string | undefined {
+  get(version: string, key: string): JsonPage | undefined {
     return version === this.#version ? this.#pages.get(key) : undefined;
   }
 
-  set(version: string, key: string, body: string): void {
+  set(version: string, key: string, page: JsonPage): void {
     if (version !== this.#version || this.#pages.size >= MAX_CACHED_PAGES) {
       this.#pages.clear();
       this.#version = version;
     }
-    this.#pages.set(key, body);
+    this.#pages.set(key, page);
   }
 }

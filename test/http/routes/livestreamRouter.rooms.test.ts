@@ -271,5 +271,23 @@ describe('room endpoints (full service on the dev chain)', () => {
       expect((await allRooms('&status=Live')).map((r) => r.id)).not.toContain(id);
       expect((await allRooms('&status=Ended')).map((r) => r.id)).toContain(id);
     });
+
+    it('answers 304 to a client holding the current page, and the full page once rooms change', async () => {
+      const first = await get('/rooms?limit=5').expect(200);
+      const etag = String(first.headers.etag);
+      expect(etag).toMatch(/^W\/"[0-9a-f]+-[A-Za-z0-9+/]{27}"$/);
+      expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+      await get('/rooms?limit=5').set('If-None-Match', etag).expect(304);
+      // Another page of the same state is another entity.
+      const other = await get('/rooms?limit=4').set('If-None-Match', etag).expect(200);
+      expect(other.headers.etag).not.toBe(etag);
+
+      const host = testPair('sr25519', 'RoomsEtagHost');
+      await service.fund(host.address);
+      const id = await service.createRoom(host, { title: 'ETag' });
+      const changed = await get('/rooms?limit=5').set('If-None-Match', etag).expect(200);
+      expect(changed.body.rooms[0].id).toBe(id);
+      expect(changed.headers.etag).not.toBe(etag);
+    });
   });
 });

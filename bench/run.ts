@@ -16,10 +16,12 @@
  * How it stays fair on a noisy 2-core VM (shared/reference/perf-baselines.md):
  *   - Every server runs in its own child process, the load generator (autocannon) in another one,
  *     pinned to CPU1 with this process, which also hosts the dev chains. Servers are long-lived and
- *     rounds are interleaved (baseline, subject, baseline, subject, …), each after a short warm-up;
- *     the table shows the median of 3 rounds, the ratio of the medians (what the targets are judged
- *     on) and the ratio within each round (subject vs the baseline run just before it), which shows
- *     how much other work on the box moved the numbers.
+ *     rounds are interleaved (baseline, subject, baseline, subject, …), each after a short warm-up
+ *     (the first one long enough for a token server to meet every viewer account once); the table
+ *     shows the median of 5 rounds (BENCH_ROUNDS), the ratio of the medians (what the targets are
+ *     judged on) and the ratio within each round (subject vs the baseline run just before it), which
+ *     shows how much other work on the box moved the numbers.
+ *   - (c) starts both of its servers fresh, together, so neither has a warmer cache than the other.
  *   - (a) is run in two placements, because the full stack verifies on worker threads (to use both
  *     cores) while the baseline verifies on its only thread:
  *       "whole box": the server may run on both CPUs (the load generator and the chain stay pinned
@@ -32,7 +34,9 @@
  *     single-use) happens before anything is timed, as does the 100k-room genesis build.
  * Without `taskset` or with one CPU nothing is pinned, and the table says so.
  *
- * `BENCH_CPU_PROF=<dir>` writes a `--cpu-prof` profile of every server process (and its workers).
+ *   - The servers run the project as compiled by `tsc` (what `npm start` runs), not through tsx.
+ *
+ * `BENCH_ONLY=a,c` runs only those scenarios. `BENCH_CPU_PROF=<dir>` writes a `--cpu-prof` profile of every server process (and its workers).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -51,13 +55,19 @@ import { ChildLink } from './ChildLink.js';
 import { canPin, setAffinity } from './cpuAffinity.js';
 import { formatTable, type TableRow } from './formatTable.js';
 
-const ROUNDS = 3;
+/** Interleaved rounds per scenario; the table shows medians, so odd counts read best. */
+const ROUNDS = envInt('BENCH_ROUNDS', 5);
 const CONNECTIONS = 50;
 const MEASURE_S = envInt('BENCH_MEASURE_S', 3);
 const WARM_UP_S = 1;
+/**
+ * The first warm-up of each server: long enough for the token servers to meet every viewer account
+ * once (each first sight costs a chain read), so no measured round pays for a cold start.
+ */
+const FIRST_WARM_UP_S = 4;
 const BULK_ROOMS = envInt('BENCH_ROOMS', 100_000);
 /** Signed viewer-token bodies; each server with a replay guard needs a fresh one per request. */
-const BODIES = envInt('BENCH_BODIES', 60_000);
+const BODIES = envInt('BENCH_BODIES', 100_000);
 /**
  * Distinct viewer accounts. Each first sight of an account costs the full stack one blacklist read
  * from the chain (then cached for 30 s): 2,000 viewers joining one live room within the run.
@@ -129,6 +139,8 @@ function serverEnv(chainUrl: string): NodeJS.ProcessEnv {
     LIVEKIT_URL: 'ws://127.0.0.1:7880',
     LIVEKIT_API_KEY: 'bench-key',
     LIVEKIT_API_SECRET: 'bench-secret-bench-secret-bench-secret',
+    // An allow-list, as production requires (it refuses `*`).
+    CORS_ORIGIN: 'https://app.example.com',
     // The limits would answer 429 long before the box is saturated; the limiters still run.
     RATE_LIMIT_IP_MAX: '1000000',
     RATE_LIMIT_ACCOUNT_MAX: '1000000',
@@ -222,7 +234,7 @@ async function rounds(load: ChildLink, targets: Target[]): Promise<Map<Target, M
   const results = new Map<Target, Measured[]>(targets.map((target) => [target, []]));
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const target of targets) {
-      results.get(target)?.push(await measure(load, target, round === 0 ? 2 * WARM_UP_S : WARM_UP_S));
+      results.get(target)?.push(await measure(load, target, round === 0 ? FIRST_WARM_UP_S : WARM_UP_S));
     }
   }
   return results;

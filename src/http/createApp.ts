@@ -43,16 +43,7 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.createRateLimitStore ? { createRateLimitStore: deps.createRateLimitStore } : {}),
     mountRawBodyRoutes: (app) => mountLiveKitWebhook(app, deps.webhooks, deps.metrics),
     mount: (app) => {
-      mountMetrics(app, deps.metrics, deps.metricsToken);
-      const openApi = buildOpenApiDocument(API_VERSION);
-      const protocol = buildProtocolDocument();
-      app.get('/openapi.json', (_req, res) => {
-        res.json(openApi);
-      });
-      app.get('/ws-protocol.json', (_req, res) => {
-        res.json(protocol);
-      });
-      app.use('/health', health);
+      // The API first: nearly every request is for it, and each route mounted before costs a match.
       app.use(
         API_BASE_PATH,
         livestreamRouter({
@@ -63,6 +54,16 @@ export function createApp(deps: AppDeps): Express {
           metrics: deps.metrics,
         }),
       );
+      app.use('/health', health);
+      mountMetrics(app, deps.metrics, deps.metricsToken);
+      const openApi = buildOpenApiDocument(API_VERSION);
+      const protocol = buildProtocolDocument();
+      app.get('/openapi.json', (_req, res) => {
+        res.json(openApi);
+      });
+      app.get('/ws-protocol.json', (_req, res) => {
+        res.json(protocol);
+      });
     },
   });
 }

@@ -5,10 +5,10 @@ import type { Metrics } from '../observability/Metrics.js';
 import { corsPolicy } from './middleware/corsPolicy.js';
 import { errorHandler } from './middleware/errorHandler.js';
 import { httpMetrics } from './middleware/httpMetrics.js';
+import { jsonBody } from './middleware/jsonBody.js';
 import { notFound } from './middleware/notFound.js';
 import { createIpRateLimiter, type RateLimitStoreFactory } from './middleware/rateLimits.js';
 import { requestLogger } from './middleware/requestLogger.js';
-import { requireJsonBody } from './middleware/requireJsonBody.js';
 import { securityHeaders } from './middleware/securityHeaders.js';
 
 /** The parts of the configuration the HTTP stack reads. */
@@ -63,8 +63,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   options.mountRawBodyRoutes?.(app);
 
-  app.use(express.json({ limit: config.server.bodyLimitBytes, strict: true, type: 'application/json' }));
-  app.use(requireJsonBody());
+  app.use(jsonBody({ limitBytes: config.server.bodyLimitBytes }));
 
   options.mount(app);
 

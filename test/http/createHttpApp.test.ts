@@ -44,10 +44,11 @@ describe('createHttpApp', () => {
     expect(res.body).toEqual({ raw: payload });
   });
 
-  it('sets helmet security headers suited to a JSON API and no X-Powered-By', async () => {
+  it('sets the security headers OWASP lists for APIs, and no X-Powered-By', async () => {
     const { app } = httpTestApp({}, { mount: () => {} });
     const res = await request(app).get('/anything').expect(404);
     expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
     expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
@@ -62,7 +63,7 @@ describe('createHttpApp', () => {
     const ours = express().disable('x-powered-by').use(securityHeaders()).get('/', respond);
     const { date: _d, ...expected } = (await request(viaHelmet).get('/').expect(200)).headers;
     const { date: _e, ...actual } = (await request(ours).get('/').expect(200)).headers;
-    expect(Object.keys(expected).length).toBeGreaterThan(12);
+    expect(Object.keys(expected).length).toBeGreaterThan(6);
     expect(actual).toEqual(expected);
   });
 

@@ -2,21 +2,28 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
+/**
+ * The headers OWASP's REST Security Cheat Sheet lists for every API response (CSP with
+ * `frame-ancestors 'none'`, HSTS, `nosniff`, `X-Frame-Options: DENY`), plus helmet's
+ * Cross-Origin-Resource-Policy. helmet's other defaults only act on HTML documents (opener policy,
+ * agent clusters, referrers, DNS prefetch, IE downloads, Flash policies, the XSS auditor) and this
+ * API serves none; each header is paid for on every response.
+ */
 export const SECURITY_POLICY = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
   },
+  xFrameOptions: { action: 'deny' },
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  referrerPolicy: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
 } as const satisfies Parameters<typeof helmet>[0];
 
-/**
- * helmet's defaults, with a Content-Security-Policy for an API that serves no documents: nothing
- * may load from or frame a response.
- *
- * The policy has no per-request parts (no nonces, no functions), so helmet runs once, at start-up,
- * and each request gets the headers it set in one loop, instead of a chain of a dozen middleware
- * calls on every response.
- */
 export function securityHeaders(): RequestHandler {
   const headers = headersSetBy(helmet(SECURITY_POLICY));
   return (_req, res, next) => {

@@ -76,26 +76,7 @@ export function livestreamRouter(deps: LivestreamRouterDeps): Router {
     }
   };
 
-  router.post('/publisher-token', ...signedRequest(PublisherTokenBody, accountLimiter), async (_req, res) => {
-    const body = bodyOf<z.output<typeof PublisherTokenBody>>(res);
-    res.json(await counted('publisher', () => tokens.issuePublisherToken(body)));
-  });
-
-  router.post('/viewer-token', ...signedRequest(ViewerTokenBody, accountLimiter), async (_req, res) => {
-    const body = bodyOf<z.output<typeof ViewerTokenBody>>(res);
-    res.json(await counted('viewer', () => tokens.issueViewerToken(body)));
-  });
-
-  router.post('/co-host-token', ...signedRequest(CoHostTokenBody, accountLimiter), async (_req, res) => {
-    const body = bodyOf<z.output<typeof CoHostTokenBody>>(res);
-    res.json(await counted('coHost', () => tokens.issueCoHostToken(body)));
-  });
-
-  router.post('/viewer-leave', ...signedRequest(ViewerLeaveBody, accountLimiter), async (_req, res) => {
-    await tokens.leaveAsViewer(bodyOf<z.output<typeof ViewerLeaveBody>>(res));
-    res.json({ success: true });
-  });
-
+  // Reads first: they are most of the traffic, and every route before the matching one costs a match.
   router.get('/room/:roomId', (req, res) => {
     const { roomId } = RoomParams.parse(req.params);
     if (!rooms.index.loaded) throw chainUnavailable();
@@ -127,6 +108,26 @@ export function livestreamRouter(deps: LivestreamRouterDeps): Router {
     res.setHeader('Content-Type', JSON_CONTENT_TYPE);
     res.setHeader('ETag', page.etag);
     res.send(page.body);
+  });
+
+  router.post('/publisher-token', ...signedRequest(PublisherTokenBody, accountLimiter), async (_req, res) => {
+    const body = bodyOf<z.output<typeof PublisherTokenBody>>(res);
+    res.json(await counted('publisher', () => tokens.issuePublisherToken(body)));
+  });
+
+  router.post('/viewer-token', ...signedRequest(ViewerTokenBody, accountLimiter), async (_req, res) => {
+    const body = bodyOf<z.output<typeof ViewerTokenBody>>(res);
+    res.json(await counted('viewer', () => tokens.issueViewerToken(body)));
+  });
+
+  router.post('/co-host-token', ...signedRequest(CoHostTokenBody, accountLimiter), async (_req, res) => {
+    const body = bodyOf<z.output<typeof CoHostTokenBody>>(res);
+    res.json(await counted('coHost', () => tokens.issueCoHostToken(body)));
+  });
+
+  router.post('/viewer-leave', ...signedRequest(ViewerLeaveBody, accountLimiter), async (_req, res) => {
+    await tokens.leaveAsViewer(bodyOf<z.output<typeof ViewerLeaveBody>>(res));
+    res.json({ success: true });
   });
 
   return router;

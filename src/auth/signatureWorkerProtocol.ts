@@ -1,7 +1,8 @@
 /**
  * Messages between WorkerSignatureVerifier and its workers. A request packs message, signature and
- * account id into one fresh ArrayBuffer that is transferred, not copied, and never aliases the caller's
- * arrays (transferring those would detach them under the caller).
+ * account id into one fresh ArrayBuffer (never the caller's arrays). Requests travel in batches, one
+ * message per batch, copied: for a few hundred bytes a copy is cheaper than a transfer, and each
+ * message costs a thread wake-up. Each answer is its own message, in request order.
  */
 
 export interface VerifyRequest {
@@ -10,6 +11,11 @@ export interface VerifyRequest {
   readonly messageLength: number;
   readonly signatureLength: number;
 }
+
+/** Most requests in one batch. */
+export const MAX_BATCH_REQUESTS = 64;
+
+export type VerifyBatch = readonly VerifyRequest[];
 
 export interface VerifyResponse {
   readonly id: number;
@@ -47,7 +53,7 @@ export function unpackVerifyRequest(request: VerifyRequest): {
   };
 }
 
-export function isVerifyRequest(value: unknown): value is VerifyRequest {
+function isVerifyRequest(value: unknown): value is VerifyRequest {
   if (typeof value !== 'object' || value === null) return false;
   const { id, buffer, messageLength, signatureLength } = value as Record<string, unknown>;
   return (
@@ -58,6 +64,15 @@ export function isVerifyRequest(value: unknown): value is VerifyRequest {
     (messageLength as number) >= 0 &&
     (signatureLength as number) >= 0 &&
     (messageLength as number) + (signatureLength as number) <= buffer.byteLength
+  );
+}
+
+export function isVerifyBatch(value: unknown): value is VerifyBatch {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.length <= MAX_BATCH_REQUESTS &&
+    value.every((request) => isVerifyRequest(request))
   );
 }
 

@@ -124,6 +124,28 @@ describe('WorkerSignatureVerifier limits and lifecycle', () => {
     }
   });
 
+  it('answers the checks of a batch before a crash, fails the crashing one and retries the rest', async () => {
+    const verifier = new WorkerSignatureVerifier({
+      size: 1,
+      workerUrl: new URL('./fixtures/crashingSignatureWorker.ts', import.meta.url),
+    });
+    try {
+      const sr = alice.sr25519;
+      const crash = stringToU8a(CRASH_MESSAGE);
+      // Asked before the worker is ready: they leave together, in one batch.
+      const before = verifier.verify(message, sr.sign(message), accountIdOf(sr));
+      const crashing = verifier.verify(crash, sr.sign(crash), accountIdOf(sr));
+      const after = [false, true].map((valid) =>
+        verifier.verify(message, sr.sign(message), accountIdOf(valid ? sr : bob)),
+      );
+      expect(await before).toBe(true);
+      await expect(crashing).rejects.toMatchObject({ code: 'INTERNAL_ERROR' });
+      expect(await Promise.all(after)).toEqual([false, true]);
+    } finally {
+      await verifier.close();
+    }
+  });
+
   it('says when it can verify, and when its workers cannot start', async () => {
     const working = new WorkerSignatureVerifier({ size: 1 });
     await expect(working.whenReady()).resolves.toBeUndefined();

@@ -1,6 +1,7 @@
 /**
  * Signature checks per second, in one process: util-crypto `signatureVerify` with the plain text (the
- * reference backend's way, baseline), our `verifySignature` on the calling thread, and the
+ * reference backend's way, baseline), @polkadot/wasm-crypto's sr25519 over both signed forms (what
+ * verifySignature used before verifySr25519), our `verifySignature` on the calling thread, and the
  * WorkerSignatureVerifier pool with 64 checks in flight. Run: `npx tsx bench/signatureVerify.bench.ts`.
  */
 import os from 'node:os';
@@ -8,6 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Keyring } from '@polkadot/keyring';
 import { stringToU8a, u8aWrapBytes } from '@polkadot/util';
 import { cryptoWaitReady, signatureVerify } from '@polkadot/util-crypto';
+import { sr25519Verify as wasmCryptoVerify } from '@polkadot/wasm-crypto';
 import { roomMessage } from '../src/auth/signedMessages.js';
 import { verifySignature } from '../src/auth/verifySignature.js';
 import { WorkerSignatureVerifier } from '../src/auth/WorkerSignatureVerifier.js';
@@ -66,6 +68,7 @@ const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
 const bob = new Keyring({ type: 'sr25519' }).addFromUri('//Bob');
 const text = roomMessage(1, Date.now());
 const bytes = stringToU8a(text);
+const wrapped = u8aWrapBytes(bytes);
 
 const cases = [
   { name: 'sr25519, raw-signed (mobile app)', signature: alice.sign(bytes), valid: true },
@@ -82,6 +85,13 @@ await Promise.all(
 const rows: string[][] = [];
 for (const { name, signature, valid } of cases) {
   const baseline = measureSync(() => signatureVerify(text, signature, alice.address).isValid, valid);
+  // What verifySignature did before verifySr25519: @polkadot/wasm-crypto, raw form first, then wrapped.
+  const wasmCrypto = measureSync(
+    () =>
+      wasmCryptoVerify(signature, bytes, alice.publicKey) ||
+      wasmCryptoVerify(signature, wrapped, alice.publicKey),
+    valid,
+  );
   const inline = measureSync(() => verifySignature(bytes, signature, alice.publicKey), valid);
   const workers = await measureConcurrent(() => pool.verify(bytes, signature, alice.publicKey), valid);
   const row = (variant: string, result: Result): string[] => [
@@ -93,6 +103,7 @@ for (const { name, signature, valid } of cases) {
     result.loopP99Ms === undefined ? 'blocked' : result.loopP99Ms.toFixed(1),
   ];
   rows.push(row('util-crypto signatureVerify (baseline)', baseline));
+  rows.push(row('@polkadot/wasm-crypto, both forms, inline', wasmCrypto));
   rows.push(row('verifySignature inline', inline));
   rows.push(row(`WorkerSignatureVerifier, ${IN_FLIGHT} in flight`, workers));
 }

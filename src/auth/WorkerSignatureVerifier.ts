@@ -11,15 +11,15 @@ import {
 } from './signatureWorkerProtocol.js';
 
 /**
- * Checks waiting or running before `verify` rejects. At ~0.3–0.7 ms per check per worker, a full queue
- * is already a second or more of work on a small box: beyond that a client is better told to retry
- * (429) than kept waiting, and memory stays bounded.
+ * Checks waiting or running before `verify` rejects. At ~0.25–0.6 ms per check per worker, a full
+ * queue is already a quarter of a second or more of work on a small box: beyond that a client is
+ * better told to retry (429) than kept waiting, and memory stays bounded.
  */
 export const MAX_PENDING_VERIFICATIONS = 1_024;
 
 /**
- * Upper bound of the default pool size. Each worker is a V8 isolate plus a wasm instance (~25 MB RSS
- * measured); 8 workers verify 10–20k signatures/s, more than one instance's rate limits let through.
+ * Upper bound of the default pool size. Each worker is a V8 isolate plus wasm instances (~25 MB RSS
+ * measured); 8 workers verify 20–30k signatures/s, more than one instance's rate limits let through.
  */
 const MAX_DEFAULT_POOL_SIZE = 8;
 
@@ -30,10 +30,10 @@ const OVERLOAD_RETRY_AFTER_SECONDS = 1;
 
 export interface WorkerSignatureVerifierOptions {
   /**
-   * Worker threads. Default: one per core this process may use (capped at 8). Verification is pure
-   * CPU, so fewer workers than cores would waste capacity during a login burst (on a 2-core box,
-   * `cores - 1` halves it), while the main thread is not starved: the kernel time-slices it with the
-   * workers, it mostly waits on I/O, and the queue bound caps how much work can pile up.
+   * Worker threads. Default: one per core but one (at least one, at most 8). A check costs ~0.25 ms
+   * (verifySr25519), less than the rest of a token request on the main thread, so under load the
+   * main thread is the bottleneck: a worker on every core would take CPU from it (measured on 2 cores:
+   * one worker 1.44×, two workers 1.27× the bare baseline, bench/run.ts (a)).
    */
   size?: number;
   /** Checks waiting or running before `verify` rejects; default MAX_PENDING_VERIFICATIONS. */
@@ -92,7 +92,7 @@ export class WorkerSignatureVerifier implements SignatureVerifier {
   #markStarted: (error?: AppError) => void = () => undefined;
 
   constructor(options: WorkerSignatureVerifierOptions = {}) {
-    this.#size = options.size ?? Math.max(1, Math.min(os.availableParallelism(), MAX_DEFAULT_POOL_SIZE));
+    this.#size = options.size ?? Math.max(1, Math.min(os.availableParallelism() - 1, MAX_DEFAULT_POOL_SIZE));
     this.#maxPending = options.maxPending ?? MAX_PENDING_VERIFICATIONS;
     if (!Number.isSafeInteger(this.#size) || this.#size < 1) {
       throw new RangeError(`Invalid pool size: ${this.#size}`);

@@ -1,14 +1,7 @@
 import { u8aIsWrapped, u8aUnwrapBytes, u8aWrapBytes } from '@polkadot/util';
-import {
-  ed25519Verify as jsEd25519Verify,
-  sr25519Verify as jsSr25519Verify,
-  secp256k1Verify,
-} from '@polkadot/util-crypto';
-import {
-  isReady,
-  ed25519Verify as wasmEd25519Verify,
-  sr25519Verify as wasmSr25519Verify,
-} from '@polkadot/wasm-crypto';
+import { ed25519Verify as jsEd25519Verify, secp256k1Verify } from '@polkadot/util-crypto';
+import { isReady, ed25519Verify as wasmEd25519Verify } from '@polkadot/wasm-crypto';
+import { verifySr25519 } from './verifySr25519.js';
 
 const ACCOUNT_ID_BYTES = 32;
 const SCHNORR_SIGNATURE_BYTES = 64;
@@ -36,8 +29,8 @@ type SchnorrVerify = (signature: Uint8Array, message: Uint8Array, publicKey: Uin
  * MultiSignature, over the message itself or its `<Bytes>…</Bytes>` wrapping. Synchronous and pure so
  * it can run inside worker threads. Never throws: malformed input is simply not a valid signature.
  *
- * Fast once `cryptoWaitReady()` has resolved (sr25519 and ed25519 then run in wasm); before that it
- * falls back to the slower pure-JS implementations instead of failing.
+ * sr25519 always runs in wasm (verifySr25519); ed25519 once `cryptoWaitReady()` has resolved, and in
+ * pure JS before that instead of failing.
  */
 export function verifySignature(message: Uint8Array, signature: Uint8Array, accountId: Uint8Array): boolean {
   try {
@@ -61,7 +54,7 @@ function verifyAnyScheme(message: Uint8Array, signature: Uint8Array, accountId: 
         signature[0] === MULTI_SIGNATURE_TYPE.ed25519
           ? verifySchnorr(ed25519, messages, body, accountId)
           : signature[0] === MULTI_SIGNATURE_TYPE.sr25519 &&
-            verifySchnorr(sr25519, messages, body, accountId);
+            verifySchnorr(verifySr25519, messages, body, accountId);
       return prefixed || verifyEcdsa(messages, signature, accountId);
     }
     case PREFIXED_ECDSA_SIGNATURE_BYTES:
@@ -82,7 +75,7 @@ function signedForms(message: Uint8Array): readonly Uint8Array[] {
 }
 
 function schemeOf(signature: Uint8Array): SchnorrVerify {
-  return ((signature[SCHNORR_SIGNATURE_BYTES - 1] ?? 0) & SR25519_MARKER_BIT) !== 0 ? sr25519 : ed25519;
+  return ((signature[SCHNORR_SIGNATURE_BYTES - 1] ?? 0) & SR25519_MARKER_BIT) !== 0 ? verifySr25519 : ed25519;
 }
 
 function verifySchnorr(
@@ -92,13 +85,6 @@ function verifySchnorr(
   publicKey: Uint8Array,
 ): boolean {
   return messages.some((message) => attempt(() => verify(signature, message, publicKey)));
-}
-
-function sr25519(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  // util-crypto 14's sr25519 is pure JS and about 8x slower than the wasm build (perf-baselines §A).
-  return isReady()
-    ? wasmSr25519Verify(signature, message, publicKey)
-    : jsSr25519Verify(message, signature, publicKey);
 }
 
 function ed25519(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {

@@ -26,6 +26,24 @@ const BASE58 = /^[1-9A-HJ-NP-Za-km-z]+$/;
 export function parseAccount(input: string): Account | null {
   // Length first: untrusted strings must not reach base58/hash work unbounded.
   if (typeof input !== 'string' || input.length === 0 || input.length > MAX_ADDRESS_CHARS) return null;
+  const known = parsed.get(input);
+  if (known !== undefined) return known && { accountId: known.accountId.slice(), address: known.address };
+  const account = parseUncached(input);
+  if (parsed.size >= MAX_REMEMBERED_ADDRESSES) parsed.clear();
+  parsed.set(input, account && { accountId: account.accountId.slice(), address: account.address });
+  return account;
+}
+
+/**
+ * Addresses already parsed (both ways, valid or not). Decoding and re-encoding SS58 costs two base58
+ * conversions and two blake2 checksums (~5% of a token request's main-thread time, bench/), and the
+ * same accounts come back again and again. A pure function's memo, bounded; the ids handed out are
+ * copies, so no caller can change or detach a remembered one.
+ */
+const MAX_REMEMBERED_ADDRESSES = 10_000;
+const parsed = new Map<string, Account | null>();
+
+function parseUncached(input: string): Account | null {
   try {
     const key = HEX_KEY.test(input) ? hexToU8a(input) : BASE58.test(input) ? decodeAddress(input) : null;
     const accountId = key === null ? null : toAccountId(key);

@@ -71,4 +71,14 @@ describe('parseAccount', () => {
       expect(() => parseAccount(input)).not.toThrow();
     }
   });
+
+  it('answers the same again for an address seen before, with an id the caller may change', () => {
+    const first = parseAccount(ALICE_SS58_42);
+    first?.accountId.fill(0);
+    const again = parseAccount(ALICE_SS58_42);
+    expect(u8aToHex(again?.accountId)).toBe(ALICE_ID);
+    expect(again?.address).toBe(ALICE_SS58_42);
+    expect(parseAccount(`${ALICE_SS58_42.slice(0, -1)}R`)).toBeNull();
+    expect(parseAccount(`${ALICE_SS58_42.slice(0, -1)}R`)).toBeNull();
+  });
 });

@@ -48,7 +48,7 @@ export interface AccountRateLimiterOptions extends LimiterOptions {
  */
 export function createIpRateLimiter(options: IpRateLimiterOptions): RateLimitRequestHandler {
   return rateLimit({
-    ...commonOptions(options, options.prefix ?? IP_LIMITER_PREFIX, 'ip'),
+    ...commonOptions(options, options.prefix ?? IP_LIMITER_PREFIX),
     // No RateLimit headers on every response for this generous backstop (they cost a hash of the
     // key per request and tell a well-behaved app nothing); a 429 still carries Retry-After.
     standardHeaders: false,
@@ -74,7 +74,11 @@ export function createIpRateLimiter(options: IpRateLimiterOptions): RateLimitReq
 export function createAccountRateLimiter(options: AccountRateLimiterOptions): RateLimitRequestHandler {
   const keyFor = options.keyFor ?? ((_req: Request, res: Response) => rateLimitAccountOf(res));
   return rateLimit({
-    ...commonOptions(options, options.prefix ?? ACCOUNT_LIMITER_PREFIX, 'account'),
+    ...commonOptions(options, options.prefix ?? ACCOUNT_LIMITER_PREFIX),
+    // The app paces its token requests by these (`RateLimit-Policy: 20;w=60`,
+    // `RateLimit: limit=20, remaining=19, reset=60`). Draft 7, not 8: draft 8 hashes the key into
+    // every response, and this is the only limiter that sends headers.
+    standardHeaders: 'draft-7',
     keyGenerator: (req, res) => {
       const account = keyFor(req, res);
       if (account === undefined || account === '') {
@@ -97,13 +101,10 @@ function rateLimitAccountOf(res: Response): string | undefined {
   return typeof account === 'string' ? account : undefined;
 }
 
-function commonOptions(options: LimiterOptions, prefix: string, policyName: string): Partial<Options> {
+function commonOptions(options: LimiterOptions, prefix: string): Partial<Options> {
   return {
     windowMs: options.windowMs,
     limit: options.limit,
-    standardHeaders: 'draft-8',
-    // Names the policy in the RateLimit headers; both limiters can answer the same request.
-    identifier: policyName,
     legacyHeaders: false,
     ...(options.createStore === undefined ? {} : { store: options.createStore(prefix) }),
     // An unavailable store (Redis down) must not turn into 500s: serve without limiting.

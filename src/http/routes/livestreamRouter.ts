@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type RequestHandler, Router } from 'express';
+import { type RequestHandler, type Response, Router } from 'express';
 import type { z } from 'zod';
 import { parseAccount } from '../../auth/parseAccount.js';
 import type { ChainRooms } from '../../chain/ChainRooms.js';
@@ -112,17 +112,17 @@ export function livestreamRouter(deps: LivestreamRouterDeps): Router {
 
   router.post('/publisher-token', ...signedRequest(PublisherTokenBody, accountLimiter), async (_req, res) => {
     const body = bodyOf<z.output<typeof PublisherTokenBody>>(res);
-    res.json(await counted('publisher', () => tokens.issuePublisherToken(body)));
+    sendToken(res, await counted('publisher', () => tokens.issuePublisherToken(body)));
   });
 
   router.post('/viewer-token', ...signedRequest(ViewerTokenBody, accountLimiter), async (_req, res) => {
     const body = bodyOf<z.output<typeof ViewerTokenBody>>(res);
-    res.json(await counted('viewer', () => tokens.issueViewerToken(body)));
+    sendToken(res, await counted('viewer', () => tokens.issueViewerToken(body)));
   });
 
   router.post('/co-host-token', ...signedRequest(CoHostTokenBody, accountLimiter), async (_req, res) => {
     const body = bodyOf<z.output<typeof CoHostTokenBody>>(res);
-    res.json(await counted('coHost', () => tokens.issueCoHostToken(body)));
+    sendToken(res, await counted('coHost', () => tokens.issueCoHostToken(body)));
   });
 
   router.post('/viewer-leave', ...signedRequest(ViewerLeaveBody, accountLimiter), async (_req, res) => {
@@ -131,6 +131,12 @@ export function livestreamRouter(deps: LivestreamRouterDeps): Router {
   });
 
   return router;
+}
+
+/** A token is a credential: no cache, shared or private, may keep it. */
+function sendToken(res: Response, token: MintedToken): void {
+  res.setHeader('Cache-Control', 'no-store');
+  res.json(token);
 }
 
 function chainUnavailable(): AppError {

@@ -82,6 +82,8 @@ describe('token endpoints (full service on the dev chain)', () => {
       const before = Math.floor(Date.now() / 1000);
       const res = await ask('publisher-token', Alice, 0);
       expect(res.status).toBe(200);
+      // A credential: no cache may keep it.
+      expect(res.headers['cache-control']).toBe('no-store');
       expect(res.body).toEqual({
         token: expect.any(String),
         url: service.livekit.wsUrl,

@@ -27,8 +27,9 @@ export function failFastOptions(): RedisOptions {
     autoResendUnfulfilledCommands: false,
     keepAlive: REDIS_KEEPALIVE_MS,
     retryStrategy: (times) => Math.min(times * 200, REDIS_RETRY_MAX_MS),
-    // Commands of concurrent requests issued in the same tick go out in one write.
-    enableAutoPipelining: true,
+    // No auto-pipelining: a request issues its commands one at a time, one per tick, and then a
+    // pipeline per command costs ~3x the CPU of a plain write (36 vs 12 µs a command, measured).
+    enableAutoPipelining: false,
   };
 }
 

@@ -104,46 +104,49 @@ describe('WorkerSignatureVerifier limits and lifecycle', () => {
     await verifier.close();
   });
 
-  it('fails only the check a crashing worker was running, retries the rest and replaces the worker', async () => {
+  /** A one-worker pool whose worker dies on CRASH_MESSAGE; `valid` picks a check's expected answer. */
+  async function withCrashingPool(
+    use: (pool: {
+      crash: () => Promise<boolean>;
+      check: (valid: boolean) => Promise<boolean>;
+    }) => Promise<void>,
+  ): Promise<void> {
     const verifier = new WorkerSignatureVerifier({
       size: 1,
       workerUrl: new URL('./fixtures/crashingSignatureWorker.ts', import.meta.url),
     });
+    const sr = alice.sr25519;
+    const crashText = stringToU8a(CRASH_MESSAGE);
     try {
-      const sr = alice.sr25519;
-      const crash = stringToU8a(CRASH_MESSAGE);
-      const crashing = verifier.verify(crash, sr.sign(crash), accountIdOf(sr));
-      // Sent to the same worker behind the crashing check, so they must be retried elsewhere.
-      const queued = [true, false, true].map((valid) =>
-        verifier.verify(message, sr.sign(message), accountIdOf(valid ? sr : bob)),
-      );
-      await expect(crashing).rejects.toMatchObject({ code: 'INTERNAL_ERROR' });
-      expect(await Promise.all(queued)).toEqual([true, false, true]);
+      await use({
+        crash: () => verifier.verify(crashText, sr.sign(crashText), accountIdOf(sr)),
+        check: (valid) => verifier.verify(message, sr.sign(message), accountIdOf(valid ? sr : bob)),
+      });
     } finally {
       await verifier.close();
     }
+  }
+
+  it('fails only the check a crashing worker was running, retries the rest and replaces the worker', async () => {
+    await withCrashingPool(async ({ crash, check }) => {
+      const crashing = crash();
+      // Sent to the same worker behind the crashing check, so they must be retried elsewhere.
+      const queued = [true, false, true].map(check);
+      await expect(crashing).rejects.toMatchObject({ code: 'INTERNAL_ERROR' });
+      expect(await Promise.all(queued)).toEqual([true, false, true]);
+    });
   });
 
   it('answers the checks of a batch before a crash, fails the crashing one and retries the rest', async () => {
-    const verifier = new WorkerSignatureVerifier({
-      size: 1,
-      workerUrl: new URL('./fixtures/crashingSignatureWorker.ts', import.meta.url),
-    });
-    try {
-      const sr = alice.sr25519;
-      const crash = stringToU8a(CRASH_MESSAGE);
+    await withCrashingPool(async ({ crash, check }) => {
       // Asked before the worker is ready: they leave together, in one batch.
-      const before = verifier.verify(message, sr.sign(message), accountIdOf(sr));
-      const crashing = verifier.verify(crash, sr.sign(crash), accountIdOf(sr));
-      const after = [false, true].map((valid) =>
-        verifier.verify(message, sr.sign(message), accountIdOf(valid ? sr : bob)),
-      );
+      const before = check(true);
+      const crashing = crash();
+      const after = [false, true].map(check);
       expect(await before).toBe(true);
       await expect(crashing).rejects.toMatchObject({ code: 'INTERNAL_ERROR' });
       expect(await Promise.all(after)).toEqual([false, true]);
-    } finally {
-      await verifier.close();
-    }
+    });
   });
 
   it('says when it can verify, and when its workers cannot start', async () => {

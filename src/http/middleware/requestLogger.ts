@@ -40,12 +40,12 @@ export function requestLogger(app: Express, options: RequestLoggerOptions): Requ
     req.id = id;
     res.setHeader(REQUEST_ID_HEADER, id);
     // Checked per request: the level can change at run time.
-    if (logger.isLevelEnabled('error')) res.once('close', () => logCompleted(req, res, startedAt));
+    if (logger.isLevelEnabled('error')) res.once('close', () => logCompleted(logger, req, res, startedAt));
     next();
   };
 }
 
-function logCompleted(req: Request, res: Response, startedAt: number): void {
+function logCompleted(logger: Logger, req: Request, res: Response, startedAt: number): void {
   const completed = res.writableFinished;
   const level: Level = !completed
     ? 'warn'
@@ -54,11 +54,13 @@ function logCompleted(req: Request, res: Response, startedAt: number): void {
       : res.statusCode >= 400
         ? 'warn'
         : 'info';
-  if (!req.log.isLevelEnabled(level)) return;
+  if (!logger.isLevelEnabled(level)) return;
   const route = routeTemplateOf(req);
   const outcome = completed ? String(res.statusCode) : 'aborted';
-  req.log[level](
+  // The root logger with the id as a field: no child logger made for this one line.
+  logger[level](
     {
+      reqId: req.id,
       ...(route === undefined ? {} : { route }),
       req: loggedRequest(req),
       res: { statusCode: res.statusCode },

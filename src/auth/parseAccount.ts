@@ -1,5 +1,6 @@
 import { hexToU8a } from '@polkadot/util';
 import { blake2AsU8a, decodeAddress, encodeAddress } from '@polkadot/util-crypto';
+import { boundedMemo } from './boundedMemo.js';
 
 /** A chain account: its 32-byte id and that id's SS58 form with the Stardust prefix. */
 export interface Account {
@@ -26,22 +27,18 @@ const BASE58 = /^[1-9A-HJ-NP-Za-km-z]+$/;
 export function parseAccount(input: string): Account | null {
   // Length first: untrusted strings must not reach base58/hash work unbounded.
   if (typeof input !== 'string' || input.length === 0 || input.length > MAX_ADDRESS_CHARS) return null;
-  const known = parsed.get(input);
-  if (known !== undefined) return known && { accountId: known.accountId.slice(), address: known.address };
-  const account = parseUncached(input);
-  if (parsed.size >= MAX_REMEMBERED_ADDRESSES) parsed.clear();
-  parsed.set(input, account && { accountId: account.accountId.slice(), address: account.address });
-  return account;
+  const account = parseRemembered(input);
+  return account && { accountId: account.accountId.slice(), address: account.address };
 }
 
 /**
- * Addresses already parsed (both ways, valid or not). Decoding and re-encoding SS58 costs two base58
+ * Addresses already parsed (valid or not). Decoding and re-encoding SS58 costs two base58
  * conversions and two blake2 checksums (~5% of a token request's main-thread time, bench/), and the
- * same accounts come back again and again. A pure function's memo, bounded; the ids handed out are
- * copies, so no caller can change or detach a remembered one.
+ * same accounts come back again and again. Callers get copies of the ids, so none can change or
+ * detach a remembered one.
  */
 const MAX_REMEMBERED_ADDRESSES = 10_000;
-const parsed = new Map<string, Account | null>();
+const parseRemembered = boundedMemo(MAX_REMEMBERED_ADDRESSES, parseUncached);
 
 function parseUncached(input: string): Account | null {
   try {

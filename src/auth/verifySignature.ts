@@ -1,7 +1,7 @@
 import { u8aIsWrapped, u8aUnwrapBytes, u8aWrapBytes } from '@polkadot/util';
 import { ed25519Verify as jsEd25519Verify, secp256k1Verify } from '@polkadot/util-crypto';
 import { isReady, ed25519Verify as wasmEd25519Verify } from '@polkadot/wasm-crypto';
-import { verifySr25519 } from './verifySr25519.js';
+import { SR25519_MARKER_BIT, verifySr25519 } from './verifySr25519.js';
 
 const ACCOUNT_ID_BYTES = 32;
 const SCHNORR_SIGNATURE_BYTES = 64;
@@ -10,13 +10,6 @@ const PREFIXED_ECDSA_SIGNATURE_BYTES = 66;
 
 /** Type byte of a SCALE-encoded `sp_runtime::MultiSignature`. */
 const MULTI_SIGNATURE_TYPE = { ed25519: 0x00, sr25519: 0x01, ecdsa: 0x02 } as const;
-
-/**
- * schnorrkel sets this bit in the last byte of every sr25519 signature and rejects signatures without
- * it; a canonical ed25519 signature never has it (its scalar S is below 2^253). So the bit tells which
- * of the two schemes can possibly match, and a 64-byte signature costs one scheme, not two.
- */
-const SR25519_MARKER_BIT = 0x80;
 
 /** Ethereum-style signers add 27 to the recovery id; Substrate uses the bare 0–3. */
 const ETHEREUM_RECOVERY_OFFSET = 27;
@@ -74,6 +67,12 @@ function signedForms(message: Uint8Array): readonly Uint8Array[] {
   return u8aIsWrapped(message, false) ? [message, u8aUnwrapBytes(message)] : [message, u8aWrapBytes(message)];
 }
 
+/**
+ * schnorrkel sets SR25519_MARKER_BIT in the last byte of every sr25519 signature and rejects
+ * signatures without it; a canonical ed25519 signature never has it (its scalar S is below 2^253).
+ * So the bit tells which of the two schemes can possibly match, and a 64-byte signature costs one
+ * scheme, not two.
+ */
 function schemeOf(signature: Uint8Array): SchnorrVerify {
   return ((signature[SCHNORR_SIGNATURE_BYTES - 1] ?? 0) & SR25519_MARKER_BIT) !== 0 ? verifySr25519 : ed25519;
 }

@@ -2,11 +2,12 @@ import { RistrettoPoint } from '@noble/curves/ed25519';
 import { sr25519Verify as jsSr25519Verify } from '@polkadot/util-crypto';
 import { isReady, sr25519Verify as polkadotWasmVerify } from '@polkadot/wasm-crypto';
 import { sr25519_verify as schnorrkelVerify } from '@polkadot-labs/schnorrkel-wasm';
+import { boundedMemo } from './boundedMemo.js';
 
 const SIGNATURE_BYTES = 64;
 const PUBLIC_KEY_BYTES = 32;
 /** schnorrkel marks its signatures with this bit of the last byte (and refuses any without it). */
-const MARKER_BIT = 0x80;
+export const SR25519_MARKER_BIT = 0x80;
 /** The order ℓ of the Ristretto group: a signature's scalar must be below it. */
 const GROUP_ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
 /**
@@ -38,14 +39,17 @@ export function verifySr25519(signature: Uint8Array, message: Uint8Array, public
     : jsSr25519Verify(message, signature, publicKey);
 }
 
-// Per thread, like the wasm instance they guard (a module-level singleton of the package itself).
+// Per thread, like the wasm instance it guards (a module-level singleton of the package itself).
 let fastBuildBroken = false;
-const knownKeys = new Map<string, boolean>();
+/** Validity of public keys, by their bytes as a latin1 string. */
+const isValidKeyText = boundedMemo(MAX_REMEMBERED_KEYS, (text) =>
+  decodesToPoint(Buffer.from(text, 'latin1')),
+);
 
 function isCanonicalSignature(signature: Uint8Array): boolean {
   const last = signature[SIGNATURE_BYTES - 1] ?? 0;
-  if ((last & MARKER_BIT) === 0) return false;
-  let scalar = BigInt(last & ~MARKER_BIT);
+  if ((last & SR25519_MARKER_BIT) === 0) return false;
+  let scalar = BigInt(last & ~SR25519_MARKER_BIT);
   for (let i = SIGNATURE_BYTES - 2; i >= SIGNATURE_BYTES / 2; i -= 1) {
     scalar = (scalar << 8n) | BigInt(signature[i] ?? 0);
   }
@@ -53,14 +57,9 @@ function isCanonicalSignature(signature: Uint8Array): boolean {
 }
 
 function isValidKey(publicKey: Uint8Array): boolean {
-  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1');
-  let valid = knownKeys.get(id);
-  if (valid === undefined) {
-    valid = decodesToPoint(publicKey);
-    if (knownKeys.size >= MAX_REMEMBERED_KEYS) knownKeys.clear();
-    knownKeys.set(id, valid);
-  }
-  return valid;
+  return isValidKeyText(
+    Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1'),
+  );
 }
 
 function decodesToPoint(publicKey: Uint8Array): boolean {

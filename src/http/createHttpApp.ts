@@ -43,8 +43,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const { config, logger } = options;
   const app = express();
   app.disable('x-powered-by');
-  // No automatic ETag (a SHA-1 of every body, ~3% of a token request): the room list, the one
-  // response worth revalidating, sets its own.
+  // No automatic ETag (a SHA-1 of every body, ~1% of a token request, whose body is never the
+  // same twice): the room list, the one response worth revalidating, sets its own.
   app.set('etag', false);
   // Only from TRUST_PROXY: `req.ip` (rate-limit keys, logs) depends on it.
   app.set('trust proxy', config.server.trustProxy);

@@ -12,6 +12,8 @@ declare module 'http' {
 }
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
+/** Node lower-cases incoming header names. */
+const INCOMING_REQUEST_ID_HEADER = REQUEST_ID_HEADER.toLowerCase();
 /** Incoming ids are honoured only if short and made of safe characters (they end up in logs and headers). */
 const INCOMING_REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Headers worth a log line; everything else (authorization, cookies, …) is never logged. */
@@ -81,7 +83,7 @@ function loggedRequest(req: Request) {
 
 /** The incoming id when it is sane, else a new UUID. */
 function requestId(req: Request): string {
-  const incoming = req.headers['x-request-id'];
+  const incoming = req.headers[INCOMING_REQUEST_ID_HEADER];
   return typeof incoming === 'string' && INCOMING_REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
 }
 
@@ -105,9 +107,6 @@ function installRequestAccessors(prototype: Request, logger: Logger): void {
     get(this: RequestState): Logger {
       this[LOG] ??= logger.child({ reqId: this.id });
       return this[LOG];
-    },
-    set(this: RequestState, value: Logger) {
-      this[LOG] = value;
     },
   });
   // The router assigns `req.route` when it enters a route, while `req.baseUrl` still holds the

@@ -6,6 +6,7 @@ import type { ChainEvent } from '../../src/chain/types.js';
 import type { SubmitOutcome } from '../../src/devchain/DevChain.js';
 import { UNIT } from '../../src/devchain/metadata/stardustMetadata.js';
 import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';
+import { expectedDemoRoom0 } from '../support/demoRoom0.js';
 import { captureLogs } from '../support/logCapture.js';
 import { testPair } from '../support/testPair.js';
 
@@ -54,22 +55,7 @@ describe('PolkadotChainClient (real @polkadot/api against the dev chain)', () =>
   it('decodes rooms exactly: UTF-8 text, enums by name, balances as strings, null options, SS58-42', async () => {
     const rooms = await client.rooms(head());
     expect(rooms.map((r) => r.id).sort()).toEqual([0, 1, 2, 3]);
-    expect(rooms.find((r) => r.id === 0)).toEqual({
-      id: 0,
-      host: dev.chain.pairs.Alice.address,
-      title: "Alice's live show 🎥",
-      description: 'Music and chat — 音乐与聊天',
-      roomType: 'Normal',
-      status: 'Live',
-      coverCid: 'bafybeialicecover',
-      totalViewers: 0,
-      peakViewers: 0,
-      totalGifts: (20n * UNIT).toString(),
-      ticketPrice: null,
-      createdAt: expect.any(Number),
-      startedAt: expect.any(Number),
-      endedAt: null,
-    });
+    expect(rooms.find((r) => r.id === 0)).toEqual(expectedDemoRoom0(dev.chain.pairs.Alice.address));
     expect(rooms.find((r) => r.id === 1)).toMatchObject({
       roomType: 'Paid',
       status: 'Preparing',

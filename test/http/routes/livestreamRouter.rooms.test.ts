@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainRoom } from '../../../src/chain/types.js';
 import { UNIT } from '../../../src/devchain/metadata/stardustMetadata.js';
+import { expectedDemoRoom0 } from '../../support/demoRoom0.js';
 import { startTestService, type TestService } from '../../support/startTestService.js';
 import { testPair } from '../../support/testPair.js';
 
@@ -75,20 +76,7 @@ describe('room endpoints (full service on the dev chain)', () => {
       expect(res.headers['content-type']).toMatch(/^application\/json; charset=utf-8/);
       expect(Object.keys(res.body).sort()).toEqual(ROOM_KEYS);
       expect(res.body).toEqual({
-        id: 0,
-        host: service.devchain.chain.pairs.Alice.address,
-        title: "Alice's live show 🎥",
-        description: 'Music and chat — 音乐与聊天',
-        roomType: 'Normal',
-        status: 'Live',
-        coverCid: 'bafybeialicecover',
-        totalViewers: 0,
-        peakViewers: 0,
-        totalGifts: (20n * UNIT).toString(),
-        ticketPrice: null,
-        createdAt: expect.any(Number),
-        startedAt: expect.any(Number),
-        endedAt: null,
+        ...expectedDemoRoom0(service.devchain.chain.pairs.Alice.address),
         currentViewers: expect.any(Number),
       });
       expect(res.body.startedAt).toBeGreaterThan(res.body.createdAt);

@@ -7,11 +7,11 @@ export interface TableRow {
   p99: number;
   /** Server process CPU time (all threads) per request, µs. */
   cpu: number;
-  /** rps / the baseline's rps; null for the baseline itself. */
+  /** Median of the per-round ratios (rps / the baseline's rps); null for the baseline itself. */
   ratio: number | null;
   /** req/s of each round, in order. */
   spread: string;
-  /** rps / the baseline's rps within each round (the baseline ran just before). */
+  /** rps / the baseline's rps within each round (the baseline ran moments before). */
   roundRatios: string;
 }
 

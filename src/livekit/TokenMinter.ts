@@ -66,6 +66,7 @@ export class TokenMinter {
     }
     const roomName = livekitRoomName(request.roomId);
     const issuedAtSeconds = Math.floor(this.#now() / MS_PER_SECOND);
+    const expiresAtSeconds = issuedAtSeconds + this.#ttlSeconds;
     const grants: ClaimGrants = {
       video: grantsForRole(request.role, roomName, request.coHostMedia),
       ...(request.name === undefined ? {} : { name: request.name }),
@@ -76,7 +77,7 @@ export class TokenMinter {
       iss: this.#apiKey,
       sub: request.identity,
       nbf: issuedAtSeconds,
-      exp: issuedAtSeconds + this.#ttlSeconds,
+      exp: expiresAtSeconds,
     });
     const signingInput = `${JWT_HEADER}.${Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url')}`;
     const signature = createHmac('sha256', this.#signingKey).update(signingInput).digest('base64url');
@@ -86,7 +87,7 @@ export class TokenMinter {
       url: this.#url,
       roomName,
       identity: request.identity,
-      expiresAt: (issuedAtSeconds + this.#ttlSeconds) * MS_PER_SECOND,
+      expiresAt: expiresAtSeconds * MS_PER_SECOND,
     };
   }
 }

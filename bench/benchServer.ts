@@ -2,9 +2,13 @@
  * Child entry of the benchmark: one server under test, in its own process so that its CPU time can
  * be measured and pinned apart from the load generator's.
  *
- * Usage: `node --import tsx bench/benchServer.ts full|bare-token|bare-rooms|stack-rooms`. The
- * configuration comes from the environment (`loadConfig`); bare-rooms and stack-rooms read their
- * page from `BENCH_ROOMS_PAGE` (JSON).
+ * Usage: `node --import tsx bench/benchServer.ts full|bare-token|bare-rooms|bare-rooms-plain|stack-rooms`.
+ * The configuration comes from the environment (`loadConfig`); the rooms servers read their page from
+ * `BENCH_ROOMS_PAGE` (JSON).
+ *
+ * Every server runs on the service's own `createHttpServer`, so that a baseline and the service
+ * differ only in what runs inside the server; `bare-rooms-plain` is bare-rooms on a plain
+ * `http.createServer(app)`, to show what `createHttpServer` itself is worth.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +20,7 @@ import { z } from 'zod';
 import { loadConfig } from '../src/config/loadConfig.js';
 import { API_BASE_PATH } from '../src/http/createApp.js';
 import { createHttpApp } from '../src/http/createHttpApp.js';
+import { createHttpServer } from '../src/http/createHttpServer.js';
 import { TokenMinter } from '../src/livekit/TokenMinter.js';
 import { Metrics } from '../src/observability/Metrics.js';
 import { startService } from '../src/startService.js';
@@ -26,7 +31,9 @@ import { type CpuReply, CpuRequest, type ServerReady, Stop } from './benchMessag
 const READY_POLL_MS = 5;
 const INDEX_LOADED = z.object({ msg: z.literal('room index loaded'), ms: z.number(), rooms: z.number() });
 
-const kind = z.enum(['full', 'bare-token', 'bare-rooms', 'stack-rooms']).parse(process.argv[2]);
+const kind = z
+  .enum(['full', 'bare-token', 'bare-rooms', 'bare-rooms-plain', 'stack-rooms'])
+  .parse(process.argv[2]);
 const config = loadConfig(process.env);
 
 async function listen(server: Server): Promise<string> {
@@ -92,10 +99,13 @@ async function startBare(): Promise<{ ready: ServerReady; close: () => Promise<v
       url: config.livekit.url,
       ttlSeconds: config.livekit.tokenTtlSeconds,
     });
-    server = createServer(bareTokenApp(minter));
+    server = createHttpServer(bareTokenApp(minter));
   } else {
     const page: unknown = JSON.parse(process.env.BENCH_ROOMS_PAGE ?? 'null');
-    server = createServer(kind === 'bare-rooms' ? bareRoomsApp(page) : stackRoomsApp(page));
+    server =
+      kind === 'bare-rooms-plain'
+        ? createServer(bareRoomsApp(page))
+        : createHttpServer(kind === 'bare-rooms' ? bareRoomsApp(page) : stackRoomsApp(page));
   }
   const url = await listen(server);
   return {

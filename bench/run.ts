@@ -10,8 +10,10 @@
  *       presence) beside the same stack without Redis, one core: target ≥ 0.9× (≤ 10% overhead).
  *   (b) GET /api/livestream/rooms?status=Live&limit=20 (and the unfiltered first page) with 100,000
  *       rooms on the dev chain vs a bare Express endpoint answering the same page. Target ≥ 0.8×;
- *       and the index load for 100k rooms < 10 s. A third row runs the service's HTTP stack
- *       (createHttpApp) around the same static page, which splits the gap into middleware and index.
+ *       and the index load for 100k rooms < 10 s. A row runs the service's HTTP stack (createHttpApp)
+ *       around the same static page, which splits the gap into middleware and index; another runs the
+ *       bare endpoint on a plain `http.createServer(app)` instead of createHttpServer, which every other
+ *       server here uses (like for like), to show what createHttpServer is worth.
  *
  * How it stays fair on a noisy 2-core VM (shared/reference/perf-baselines.md):
  *   - Every server runs in its own child process, the load generator (autocannon) in another one,
@@ -37,6 +39,7 @@
  *   - The servers run the project as compiled by `tsc` (what `npm start` runs), not through tsx.
  *
  * `BENCH_ONLY=a,c` runs only those scenarios. `BENCH_CPU_PROF=<dir>` writes a `--cpu-prof` profile of every server process (and its workers).
+ * `BENCH_NODE_ARGS` adds node flags to every server (e.g. `--trace-gc-nvp`).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -160,7 +163,10 @@ async function startServer(
     args: [kind],
     env,
     cpus: pin ? cpus : undefined,
-    nodeArgs: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+    nodeArgs: [
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
+    ],
   });
   children.push(child);
   return [child, await child.next(ServerReady)];
@@ -395,8 +401,15 @@ async function roomsScenario(load: ChildLink, chainUrl: string): Promise<Scenari
   const pageEnv = { ...serverEnv(chainUrl), BENCH_ROOMS_PAGE: JSON.stringify(livePage) };
   const [bareRooms, bareRoomsReady] = await startServer('bare-rooms', pageEnv, SERVER_CPU);
   const [stackRooms, stackRoomsReady] = await startServer('stack-rooms', pageEnv, SERVER_CPU);
+  const [plainRooms, plainRoomsReady] = await startServer('bare-rooms-plain', pageEnv, SERVER_CPU);
   const targets: Target[] = [
     { name: 'rooms bare', server: bareRooms, method: 'GET', url: `${bareRoomsReady.url}/rooms` },
+    {
+      name: 'rooms bare, plain http.createServer',
+      server: plainRooms,
+      method: 'GET',
+      url: `${plainRoomsReady.url}/rooms`,
+    },
     {
       name: 'rooms HTTP stack, static page',
       server: stackRooms,
@@ -407,19 +420,20 @@ async function roomsScenario(load: ChildLink, chainUrl: string): Promise<Scenari
     { name: 'rooms full stack (unfiltered)', server: fullRooms, method: 'GET', url: allUrl },
   ];
   const results = await rounds(load, targets);
-  await Promise.all([fullRooms.stop(), bareRooms.stop(), stackRooms.stop()]);
+  await Promise.all([fullRooms.stop(), bareRooms.stop(), stackRooms.stop(), plainRooms.stop()]);
 
   const scenario = '(b) rooms, 100k';
   const bareRuns = resultsOf(results, targets[0]);
   const subject = (variant: string, i: number) =>
     rowOf(scenario, variant, resultsOf(results, targets[i]), bareRuns);
-  const liveRow = subject('full stack ?status=Live&limit=20', 2);
-  const allRow = subject('full stack ?limit=20', 3);
+  const liveRow = subject('full stack ?status=Live&limit=20', 3);
+  const allRow = subject('full stack ?limit=20', 4);
   const indexMs = fullRoomsReady.indexLoadMs ?? Number.POSITIVE_INFINITY;
   return {
     rows: [
       rowOf(scenario, 'bare Express, same page', bareRuns, null),
-      subject('HTTP stack + static page (no index)', 1),
+      subject('bare, on plain http.createServer(app)', 1),
+      subject('HTTP stack + static page (no index)', 2),
       liveRow,
       allRow,
     ],

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { SignedMessageAuthenticator } from './auth/SignedMessageAuthenticator.js';
@@ -11,6 +11,7 @@ import { PolkadotChainClient } from './chain/PolkadotChainClient.js';
 import type { Config } from './config/Config.js';
 import { type RunningDevChain, startDevChain } from './devchain/startDevChain.js';
 import { createApp } from './http/createApp.js';
+import { createHttpServer } from './http/createHttpServer.js';
 import { createAccountRateLimiter } from './http/middleware/rateLimits.js';
 import { LiveKitActionQueue } from './livekit/LiveKitActionQueue.js';
 import { LiveKitHealth } from './livekit/LiveKitHealth.js';
@@ -199,7 +200,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   // Ready means able to check a signature now: the first requests do not wait for workers to boot.
   await workers.whenReady();
 
-  const server = createServer(app);
+  const server = createHttpServer(app);
   websockets.attach(server);
   server.requestTimeout = HTTP_REQUEST_TIMEOUT_MS;
   server.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;

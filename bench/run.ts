@@ -70,7 +70,7 @@ const WARM_UP_S = 1;
 const FIRST_WARM_UP_S = 4;
 const BULK_ROOMS = envInt('BENCH_ROOMS', 100_000);
 /** Signed viewer-token bodies; each server with a replay guard needs a fresh one per request. */
-const BODIES = envInt('BENCH_BODIES', 100_000);
+const BODIES = envInt('BENCH_BODIES', 200_000);
 /**
  * Distinct viewer accounts. Each first sight of an account costs the full stack one blacklist read
  * from the chain (then cached for 30 s): 2,000 viewers joining one live room within the run.

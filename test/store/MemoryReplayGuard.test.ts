@@ -35,6 +35,15 @@ describe('MemoryReplayGuard', () => {
     expect(await guard.claim('a', TTL_MS)).toBe(true);
   });
 
+  it('tells keys apart however long and however alike (they are kept as fingerprints)', async () => {
+    const guard = new MemoryReplayGuard();
+    const long = `0x${'ab'.repeat(32)}:${'m'.repeat(500)}`;
+    const keys = [long, `${long}1`, `${long}2`, long.slice(0, -1), long.replace('0x', '0X')];
+    for (const key of keys) expect(await guard.claim(key, TTL_MS)).toBe(true);
+    for (const key of keys) expect(await guard.claim(key, TTL_MS)).toBe(false);
+    expect(await guard.has(`${long}3`)).toBe(false);
+  });
+
   it('lets exactly one of many concurrent claims of a key win', async () => {
     const guard = new MemoryReplayGuard();
     const results = await Promise.all(Array.from({ length: 10 }, () => guard.claim('a', TTL_MS)));

@@ -27,6 +27,7 @@ import { RealtimeHub } from './realtime/RealtimeHub.js';
 import { WebSocketGateway } from './realtime/WebSocketGateway.js';
 import { MemoryReplayGuard } from './store/MemoryReplayGuard.js';
 import { RedisConnection } from './store/RedisConnection.js';
+import { RedisHitCounter } from './store/RedisHitCounter.js';
 import { RedisPresenceSync } from './store/RedisPresenceSync.js';
 import { RedisRoomRelay } from './store/RedisRoomRelay.js';
 import type { ReplayGuard } from './store/ReplayGuard.js';
@@ -86,9 +87,10 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     : undefined;
   const replayGuard = (namespace: string): ReplayGuard =>
     redis ? new SharedReplayGuard(new MemoryReplayGuard(), redis, namespace) : new MemoryReplayGuard();
-  const createRateLimitStore = redis
-    ? (prefix: string) => new SharedRateLimitStore(redis, prefix)
-    : undefined;
+  // One counter for both limiters, so a batch carries the hits of both.
+  const hitCounter = redis ? new RedisHitCounter(redis) : undefined;
+  const createRateLimitStore =
+    redis && hitCounter ? (prefix: string) => new SharedRateLimitStore(redis, hitCounter, prefix) : undefined;
 
   const chain = new PolkadotChainClient({ endpoint, logger: logger.child({ module: 'chain' }) });
   const follower = new FinalizedBlockFollower({ chain, logger });

@@ -1,37 +1,36 @@
 import { type IncrementResponse, MemoryStore, type Options, type Store } from 'express-rate-limit';
-import { RedisStore } from 'rate-limit-redis';
 import type { RedisConnection } from './RedisConnection.js';
+import type { RedisHitCounter } from './RedisHitCounter.js';
 
 /**
- * A rate-limit store counted in Redis (rate-limit-redis) when it is reachable, in memory when it
- * is not: a Redis outage never fails or slows a request, it only makes limits per instance.
+ * A rate-limit store counted in Redis (through the instance's RedisHitCounter, which batches the
+ * increments of every limiter) when it is reachable, in memory when it is not: a Redis outage never
+ * fails or slows a request, it only makes limits per instance.
  */
 export class SharedRateLimitStore implements Store {
   readonly prefix: string;
   readonly localKeys = false;
   readonly #redis: RedisConnection;
+  readonly #counter: RedisHitCounter;
   readonly #memory = new MemoryStore();
-  #options: Options | undefined;
-  #shared: Promise<RedisStore> | null = null;
+  #windowMs = 0;
 
-  constructor(redis: RedisConnection, prefix: string) {
+  constructor(redis: RedisConnection, counter: RedisHitCounter, prefix: string) {
     this.#redis = redis;
+    this.#counter = counter;
     this.prefix = prefix;
   }
 
   init(options: Options): void {
-    this.#options = options;
+    this.#windowMs = options.windowMs;
     this.#memory.init(options);
   }
 
   async increment(key: string): Promise<IncrementResponse> {
-    const shared = await this.#sharedStore();
-    if (shared) {
+    if (this.#redis.ready && this.#windowMs > 0) {
       try {
-        return await shared.increment(key);
+        return await this.#counter.increment(this.#key(key), this.#windowMs);
       } catch {
-        // Load the scripts again once Redis is back (it may have restarted empty).
-        this.#shared = null;
         this.#redis.reportFailure();
       }
     }
@@ -39,41 +38,29 @@ export class SharedRateLimitStore implements Store {
   }
 
   async decrement(key: string): Promise<void> {
-    await this.#both((store) => store.decrement(key));
+    this.#memory.decrement(key);
+    await this.#shared(key, (redisKey) => this.#redis.client.decr(redisKey));
   }
 
   async resetKey(key: string): Promise<void> {
-    await this.#both((store) => store.resetKey(key));
+    this.#memory.resetKey(key);
+    await this.#shared(key, (redisKey) => this.#redis.client.del(redisKey));
   }
 
   shutdown(): void {
     this.#memory.shutdown();
   }
 
-  async #both(op: (store: Store) => Promise<void> | void): Promise<void> {
-    await op(this.#memory);
-    const shared = await this.#sharedStore();
-    if (shared) await Promise.resolve(op(shared)).catch(() => this.#redis.reportFailure());
+  async #shared(key: string, command: (redisKey: string) => Promise<unknown>): Promise<void> {
+    if (!this.#redis.ready) return;
+    try {
+      await command(this.#key(key));
+    } catch {
+      this.#redis.reportFailure();
+    }
   }
 
-  async #sharedStore(): Promise<RedisStore | null> {
-    if (!this.#redis.ready || !this.#options) return null;
-    if (!this.#shared) {
-      const options = this.#options;
-      const client = this.#redis.client;
-      const store = new RedisStore({
-        prefix: this.#redis.key(this.prefix),
-        sendCommand: (command: string, ...args: string[]) =>
-          client.call(command, ...args) as Promise<number | string | (number | string)[]>,
-      });
-      this.#shared = Promise.resolve(store.init(options)).then(() => store);
-    }
-    try {
-      return await this.#shared;
-    } catch {
-      this.#shared = null;
-      this.#redis.reportFailure();
-      return null;
-    }
+  #key(key: string): string {
+    return this.#redis.key(`${this.prefix}${key}`);
   }
 }

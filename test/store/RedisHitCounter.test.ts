@@ -1,0 +1,103 @@
+import { once } from 'node:events';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { REDIS_COMMAND_TIMEOUT_MS, RedisConnection } from '../../src/store/RedisConnection.js';
+import { MAX_WAITING_INCREMENTS, RedisHitCounter } from '../../src/store/RedisHitCounter.js';
+import { RedisServer, redisAvailable } from '../support/RedisServer.js';
+
+const WINDOW_MS = 60_000;
+
+describe.skipIf(!redisAvailable())('RedisHitCounter', () => {
+  let server: RedisServer;
+  let redis: RedisConnection;
+  let counter: RedisHitCounter;
+
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    redis = new RedisConnection({ url: server.url, keyPrefix: 'test:', logger: pino({ level: 'silent' }) });
+    await once(redis.client, 'ready');
+    counter = new RedisHitCounter(redis);
+  });
+
+  afterAll(async () => {
+    await redis.close();
+    await server.stop();
+  });
+
+  beforeEach(async () => {
+    await redis.client.flushall();
+    await redis.client.config('RESETSTAT');
+  });
+
+  async function scriptCalls(): Promise<number> {
+    const stats = await redis.client.info('commandstats');
+    return ['evalsha', 'eval']
+      .map((name) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0))
+      .reduce((sum, calls) => sum + calls, 0);
+  }
+
+  it('answers each of many concurrent hits with the total as of its own hit, per key', async () => {
+    const a = Array.from({ length: 50 }, () => counter.increment('test:a', WINDOW_MS));
+    const b = Array.from({ length: 20 }, () => counter.increment('test:b', 2 * WINDOW_MS));
+    const before = Date.now();
+    const [hitsA, hitsB] = await Promise.all([Promise.all(a), Promise.all(b)]);
+
+    expect(hitsA.map((hits) => hits.totalHits)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(hitsB.map((hits) => hits.totalHits)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(await redis.client.get('test:a')).toBe('50');
+    expect(await redis.client.get('test:b')).toBe('20');
+    const resetA = hitsA[0]?.resetTime.getTime() ?? 0;
+    expect(resetA - before).toBeGreaterThan(WINDOW_MS - 1_000);
+    expect(resetA - before).toBeLessThanOrEqual(WINDOW_MS + 1_000);
+    expect((hitsB[0]?.resetTime.getTime() ?? 0) - resetA).toBeGreaterThan(WINDOW_MS - 1_000);
+  });
+
+  it('sends hits arriving while a command is out as one command for every key', async () => {
+    const hits = Array.from({ length: 200 }, (_, i) => counter.increment(`test:k${i % 7}`, WINDOW_MS));
+    await Promise.all(hits);
+    // The first hit leaves at once; the other 199 wait for it and then leave together.
+    expect(await scriptCalls()).toBe(2);
+    expect(await redis.client.get('test:k0')).toBe('29');
+  });
+
+  it('starts a new window once the key is gone, and adds to the other instances’ hits', async () => {
+    await redis.client.set('test:shared', '5', 'PX', WINDOW_MS);
+    expect((await counter.increment('test:shared', WINDOW_MS)).totalHits).toBe(6);
+    await redis.client.del('test:shared');
+    expect((await counter.increment('test:shared', WINDOW_MS)).totalHits).toBe(1);
+    expect(await redis.client.pttl('test:shared')).toBeGreaterThan(WINDOW_MS - 1_000);
+  });
+
+  it('still counts after Redis lost its scripts (a restart)', async () => {
+    await counter.increment('test:s', WINDOW_MS);
+    await redis.client.script('FLUSH');
+    expect((await counter.increment('test:s', WINDOW_MS)).totalHits).toBe(2);
+  });
+
+  it('refuses hits beyond the waiting bound at once, and answers the rest', async () => {
+    const hits = Array.from({ length: MAX_WAITING_INCREMENTS + 1 }, () =>
+      counter.increment('test:flood', WINDOW_MS).then(
+        (result) => result.totalHits,
+        () => 'refused' as const,
+      ),
+    );
+    const results = await Promise.all(hits);
+    expect(results.at(-1)).toBe('refused');
+    expect(results.filter((result) => result === 'refused')).toHaveLength(1);
+    expect(await redis.client.get('test:flood')).toBe(String(MAX_WAITING_INCREMENTS));
+  });
+
+  it('fails the hits waiting behind a command to a hung Redis with it: none waits for a second timeout', async () => {
+    server.pause();
+    try {
+      const started = performance.now();
+      const hits = Array.from({ length: 10 }, () => counter.increment('test:hung', WINDOW_MS));
+      const settled = await Promise.allSettled(hits);
+      expect(settled.every((result) => result.status === 'rejected')).toBe(true);
+      expect(performance.now() - started).toBeLessThan(2 * REDIS_COMMAND_TIMEOUT_MS);
+      expect(redis.ready).toBe(false);
+    } finally {
+      server.resume();
+    }
+  });
+});

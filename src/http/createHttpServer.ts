@@ -24,19 +24,21 @@ export function createHttpServer(app: Express): Server {
     : createServer(app);
 }
 
-type CallableConstructor = (this: object, ...args: unknown[]) => void;
+type CallableConstructor = (this: object, ...args: unknown[]) => object | undefined;
 
 /**
  * A constructor running `Base` on objects born with `prototype` (which must inherit from Base's),
  * or `undefined` when `Base` is a class. Not `Reflect.construct(Base, args, Derived)`: objects made
  * that way are promoted by the scavenger just like re-parented ones (measured: no gain at all).
+ * A base that hands back an object of its own (as one that insists on `new` would) still works:
+ * that object is used, and Express re-parents it as it would anyway.
  */
 export function withPrototype<C>(Base: C, prototype: object): C | undefined {
   if (typeof Base !== 'function' || Function.prototype.toString.call(Base).startsWith('class'))
     return undefined;
   const construct = Base as unknown as CallableConstructor;
-  function Derived(this: object, ...args: unknown[]): void {
-    construct.apply(this, args);
+  function Derived(this: object, ...args: unknown[]): object {
+    return construct.apply(this, args) ?? this;
   }
   Derived.prototype = prototype;
   return Derived as unknown as C;

@@ -52,7 +52,8 @@ interface PendingKey {
  * what Redis cost the token path (~25 µs of the event loop per command). Counts stay exact: every
  * hit is applied atomically in Redis, and each is answered with the total as of its own hit. When
  * idle, an increment is sent at once. A failed command fails its batch and everything waiting, so
- * no increment waits on a dead or hung Redis longer than one command timeout.
+ * no increment waits on a dead or hung Redis longer than one command timeout. One script touches
+ * many keys: a single Redis (or a primary), not Redis Cluster.
  */
 export class RedisHitCounter {
   readonly #redis: RedisConnection;

@@ -40,6 +40,16 @@ describe('createHttpServer', () => {
     expect(req.headers).toEqual({});
   });
 
+  it('uses the object a constructor hands back instead of its receiver', () => {
+    const own = { made: 'by the base' };
+    function InsistsOnNew(this: object): object {
+      return own;
+    }
+    const Made = withPrototype(InsistsOnNew as unknown as new () => object, {});
+    if (Made === undefined) throw new Error('a plain function is accepted');
+    expect(new Made()).toBe(own);
+  });
+
   it('declines a class constructor, which cannot run on an existing object (the server falls back)', () => {
     class Base {}
     expect(withPrototype(Base, Object.create(Base.prototype) as object)).toBeUndefined();

@@ -27,11 +27,10 @@ import { RealtimeHub } from './realtime/RealtimeHub.js';
 import { WebSocketGateway } from './realtime/WebSocketGateway.js';
 import { MemoryReplayGuard } from './store/MemoryReplayGuard.js';
 import { RedisConnection } from './store/RedisConnection.js';
-import { RedisHitCounter } from './store/RedisHitCounter.js';
 import { RedisPresenceSync } from './store/RedisPresenceSync.js';
 import { RedisRoomRelay } from './store/RedisRoomRelay.js';
 import type { ReplayGuard } from './store/ReplayGuard.js';
-import { SharedRateLimitStore } from './store/SharedRateLimitStore.js';
+import { sharedRateLimitStores } from './store/SharedRateLimitStore.js';
 import { SharedReplayGuard } from './store/SharedReplayGuard.js';
 import { TokenService } from './tokens/TokenService.js';
 
@@ -87,10 +86,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     : undefined;
   const replayGuard = (namespace: string): ReplayGuard =>
     redis ? new SharedReplayGuard(new MemoryReplayGuard(), redis, namespace) : new MemoryReplayGuard();
-  // One counter for both limiters, so a batch carries the hits of both.
-  const hitCounter = redis ? new RedisHitCounter(redis) : undefined;
-  const createRateLimitStore =
-    redis && hitCounter ? (prefix: string) => new SharedRateLimitStore(redis, hitCounter, prefix) : undefined;
+  const createRateLimitStore = redis ? sharedRateLimitStores(redis) : undefined;
 
   const chain = new PolkadotChainClient({ endpoint, logger: logger.child({ module: 'chain' }) });
   const follower = new FinalizedBlockFollower({ chain, logger });

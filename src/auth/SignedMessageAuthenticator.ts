@@ -1,4 +1,5 @@
-import { hexToU8a, stringToU8a, u8aToHex } from '@polkadot/util';
+import { createHash } from 'node:crypto';
+import { hexToU8a, stringToU8a } from '@polkadot/util';
 import { AppError } from '../errors/AppError.js';
 import type { ReplayGuard } from '../store/ReplayGuard.js';
 import type { Account } from './parseAccount.js';
@@ -14,6 +15,14 @@ const MAX_SIGNED_MESSAGE_CHARS = 256;
  */
 const SIGNATURE_HEX = /^0x(?:[0-9a-fA-F]{2}){64,66}$/;
 const MAX_SIGNATURE_HEX_CHARS = 2 + 2 * 66;
+
+/**
+ * A replay key is the first 16 bytes of SHA-256 over (account id, message), base64url: 22
+ * characters instead of ~100, in memory and in Redis. No one can make another message's key collide
+ * with a given one (a second preimage of 128 bits); the account id has a fixed length, so the pair
+ * is read unambiguously.
+ */
+const REPLAY_KEY_BYTES = 16;
 
 /** A replay key must outlive every moment its timestamp is accepted: from now − maxAge up to now + maxAge. */
 const REPLAY_TTL_PER_MAX_AGE = 2;
@@ -80,7 +89,7 @@ export class SignedMessageAuthenticator {
     }
     // Keyed on the message, never the signature: sr25519 signatures are randomized, so one message
     // has many valid signatures.
-    const replayKey = `${u8aToHex(account.accountId)}:${message}`;
+    const replayKey = replayKeyOf(account.accountId, message);
     if (await this.#replayGuard.has(replayKey)) {
       throw new AppError('SIGNATURE_REUSED', 'Signed message already used');
     }
@@ -92,4 +101,13 @@ export class SignedMessageAuthenticator {
     }
     return account;
   }
+}
+
+/** The single-use key of `message` signed by `accountId` (see REPLAY_KEY_BYTES). */
+export function replayKeyOf(accountId: Uint8Array, message: string): string {
+  return createHash('sha256')
+    .update(accountId)
+    .update(message)
+    .digest()
+    .toString('base64url', 0, REPLAY_KEY_BYTES);
 }

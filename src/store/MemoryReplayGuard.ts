@@ -1,20 +1,13 @@
-import { createHash } from 'node:crypto';
 import { AppError } from '../errors/AppError.js';
 import type { ReplayGuard } from './ReplayGuard.js';
 
 /**
- * Keys kept at most (~85 bytes each measured, as fingerprints, Map overhead included: ~43 MB when
- * full). With a 10-minute TTL that is a sustained ~830 sign-ins/s per instance; beyond it, see
- * MemoryReplayGuard.
+ * Keys kept at most (~92 bytes each measured for the authenticator's 22-character keys, Map overhead
+ * included: ~46 MB when full). With a 10-minute TTL that is a sustained ~830 sign-ins/s per
+ * instance; beyond it, see MemoryReplayGuard. Callers keep keys short (SignedMessageAuthenticator
+ * fingerprints its own).
  */
 export const MAX_REPLAY_ENTRIES = 500_000;
-
-/**
- * A key is kept as the first 16 bytes of its SHA-256 (~1 µs): a fifth of the memory of a signed
- * message's key (~100 characters: ~390 bytes per entry measured), and no one can make another key
- * collide with a given one (a second preimage of 128 bits).
- */
-const FINGERPRINT_BYTES = 16;
 
 /** A full store scans every entry at most this often, so a flood of refused claims stays O(1) each. */
 const FULL_SWEEP_MIN_INTERVAL_MS = 1_000;
@@ -38,7 +31,7 @@ export interface MemoryReplayGuardOptions {
  * expire. Filling the store takes a freshly verified signature per key, which rate limits bound.
  */
 export class MemoryReplayGuard implements ReplayGuard {
-  /** fingerprint(key) → expiry (ms). Insertion order is expiry order whenever TTLs are equal, as they are in practice. */
+  /** key → expiry (ms). Insertion order is expiry order whenever TTLs are equal, as they are in practice. */
   readonly #expiresAt = new Map<string, number>();
   readonly #maxEntries: number;
   readonly #now: () => number;
@@ -53,7 +46,7 @@ export class MemoryReplayGuard implements ReplayGuard {
   }
 
   async has(key: string): Promise<boolean> {
-    const expiresAt = this.#expiresAt.get(fingerprint(key));
+    const expiresAt = this.#expiresAt.get(key);
     return expiresAt !== undefined && expiresAt > this.#now();
   }
 
@@ -62,11 +55,10 @@ export class MemoryReplayGuard implements ReplayGuard {
     // Everything below is synchronous, hence atomic with respect to other claims.
     const now = this.#now();
     this.#sweepOldest(now);
-    const id = fingerprint(key);
-    const expiresAt = this.#expiresAt.get(id);
+    const expiresAt = this.#expiresAt.get(key);
     if (expiresAt !== undefined) {
       if (expiresAt > now) return false;
-      this.#expiresAt.delete(id);
+      this.#expiresAt.delete(key);
     }
     if (this.#expiresAt.size >= this.#maxEntries) {
       this.#sweepAll(now);
@@ -76,7 +68,7 @@ export class MemoryReplayGuard implements ReplayGuard {
         });
       }
     }
-    this.#expiresAt.set(id, now + ttlMs);
+    this.#expiresAt.set(key, now + ttlMs);
     return true;
   }
 
@@ -102,8 +94,4 @@ export class MemoryReplayGuard implements ReplayGuard {
     const waitMs = first.done === true ? 0 : first.value - now;
     return Math.max(1, Math.ceil(waitMs / MS_PER_SECOND));
   }
-}
-
-function fingerprint(key: string): string {
-  return createHash('sha256').update(key).digest().toString('latin1', 0, FINGERPRINT_BYTES);
 }

@@ -1,6 +1,15 @@
 import { type IncrementResponse, MemoryStore, type Options, type Store } from 'express-rate-limit';
 import type { RedisConnection } from './RedisConnection.js';
-import type { RedisHitCounter } from './RedisHitCounter.js';
+import { RedisHitCounter } from './RedisHitCounter.js';
+
+/**
+ * Stores for the limiters of one instance (one per limiter, as express-rate-limit requires), all
+ * counting through one RedisHitCounter, so a batch carries the hits of every limiter.
+ */
+export function sharedRateLimitStores(redis: RedisConnection): (prefix: string) => SharedRateLimitStore {
+  const counter = new RedisHitCounter(redis);
+  return (prefix) => new SharedRateLimitStore(redis, counter, prefix);
+}
 
 /**
  * A rate-limit store counted in Redis (through the instance's RedisHitCounter, which batches the

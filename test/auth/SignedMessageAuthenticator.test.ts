@@ -4,7 +4,7 @@ import { stringToU8a, u8aToHex, u8aWrapBytes } from '@polkadot/util';
 import { cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignatureVerifier } from '../../src/auth/SignatureVerifier.js';
-import { SignedMessageAuthenticator } from '../../src/auth/SignedMessageAuthenticator.js';
+import { replayKeyOf, SignedMessageAuthenticator } from '../../src/auth/SignedMessageAuthenticator.js';
 import { authMessage, roomMessage } from '../../src/auth/signedMessages.js';
 import { WorkerSignatureVerifier } from '../../src/auth/WorkerSignatureVerifier.js';
 import { MemoryReplayGuard } from '../../src/store/MemoryReplayGuard.js';
@@ -172,7 +172,7 @@ describe('SignedMessageAuthenticator', () => {
     const { clock, authenticator, replayGuard } = setUp();
     const request = roomRequest(alice, NOW - MAX_AGE_MS);
     const account = await authenticator.authenticate(request);
-    const key = `${u8aToHex(account.accountId)}:${request.message}`;
+    const key = replayKeyOf(account.accountId, request.message);
     clock.time += 2 * MAX_AGE_MS - 1;
     expect(await replayGuard.has(key)).toBe(true);
     clock.time += 1;

@@ -35,7 +35,7 @@ describe('MemoryReplayGuard', () => {
     expect(await guard.claim('a', TTL_MS)).toBe(true);
   });
 
-  it('tells keys apart however long and however alike (they are kept as fingerprints)', async () => {
+  it('tells keys apart however long and however alike', async () => {
     const guard = new MemoryReplayGuard();
     const long = `0x${'ab'.repeat(32)}:${'m'.repeat(500)}`;
     const keys = [long, `${long}1`, `${long}2`, long.slice(0, -1), long.replace('0x', '0X')];

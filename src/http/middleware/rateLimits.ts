@@ -8,7 +8,7 @@ import { AppError } from '../../errors/AppError.js';
  * Builds the store of one limiter. Called once per limiter with that limiter's own key prefix
  * (express-rate-limit refuses a store shared between limiters). Without a factory each limiter
  * keeps its counts in memory (one instance only); with Redis,
- * `(prefix) => new SharedRateLimitStore(redis, hitCounter, prefix)`.
+ * `sharedRateLimitStores(redis)`.
  */
 export type RateLimitStoreFactory = (prefix: string) => Store;
 

@@ -31,7 +31,7 @@ import { RedisPresenceSync } from './store/RedisPresenceSync.js';
 import { RedisRoomRelay } from './store/RedisRoomRelay.js';
 import type { ReplayGuard } from './store/ReplayGuard.js';
 import { sharedRateLimitStores } from './store/SharedRateLimitStore.js';
-import { SharedReplayGuard } from './store/SharedReplayGuard.js';
+import { sharedReplayGuards } from './store/SharedReplayGuard.js';
 import { TokenService } from './tokens/TokenService.js';
 
 /** Slow or stuck clients cannot hold a request open for Node's default 5 minutes. */
@@ -84,8 +84,9 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const redis = config.redis.url
     ? new RedisConnection({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger })
     : undefined;
+  const sharedReplayGuard = redis ? sharedReplayGuards(redis) : undefined;
   const replayGuard = (namespace: string): ReplayGuard =>
-    redis ? new SharedReplayGuard(new MemoryReplayGuard(), redis, namespace) : new MemoryReplayGuard();
+    sharedReplayGuard ? sharedReplayGuard(namespace) : new MemoryReplayGuard();
   const createRateLimitStore = redis ? sharedRateLimitStores(redis) : undefined;
 
   const chain = new PolkadotChainClient({ endpoint, logger: logger.child({ module: 'chain' }) });

@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REDIS_COMMAND_TIMEOUT_MS, RedisConnection } from '../../src/store/RedisConnection.js';
-import { MAX_WAITING_INCREMENTS, RedisHitCounter } from '../../src/store/RedisHitCounter.js';
+import { RedisHitCounter } from '../../src/store/RedisHitCounter.js';
+import { MAX_WAITING_CALLS as MAX_WAITING_INCREMENTS } from '../../src/store/RedisScriptBatcher.js';
 import { RedisServer, redisAvailable } from '../support/RedisServer.js';
 
 const WINDOW_MS = 60_000;

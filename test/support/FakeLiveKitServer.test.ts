@@ -12,7 +12,7 @@ import {
   WebhookReceiver,
 } from 'livekit-server-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeLiveKitServer } from './FakeLiveKitServer.js';
+import { FakeLiveKitServer, JoinRefused } from './FakeLiveKitServer.js';
 
 const API_KEY = 'APIfake';
 const API_SECRET = 'fake-server-secret-with-at-least-32-chars';
@@ -379,6 +379,26 @@ describe('FakeLiveKitServer', () => {
       });
       wrongSecret.addGrant({ roomJoin: true, room: ROOM });
       await expect(fake.joinWithToken(await wrongSecret.toJwt())).rejects.toThrow(/^invalid token/);
+    });
+
+    it('with auto-create off refuses a join to a room that does not exist (404), as production LiveKit does', async () => {
+      fake.autoCreate = false;
+      try {
+        const host = new AccessToken(API_KEY, API_SECRET, { identity: 'host' });
+        host.addGrant({ roomJoin: true, room: ROOM, canPublish: true });
+        const jwt = await host.toJwt();
+        const refused = await fake.joinWithToken(jwt).catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(JoinRefused);
+        expect(refused).toMatchObject({ status: 404, message: 'requested room does not exist' });
+        expect(fake.room(ROOM)).toBeUndefined();
+
+        await client.createRoom({ name: ROOM });
+        await expect(fake.joinWithToken(jwt)).resolves.toMatchObject({ identity: 'host' });
+        await client.deleteRoom(ROOM);
+        await expect(fake.join(ROOM, 'host')).rejects.toMatchObject({ status: 404 });
+      } finally {
+        fake.autoCreate = true;
+      }
     });
 
     it('join with an identity already in the room replaces that participant', async () => {

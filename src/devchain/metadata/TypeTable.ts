@@ -104,6 +104,15 @@ export class TypeTable {
     );
   }
 
+  /** A fieldless enum whose variant indices are the names' positions (error enums). */
+  unitVariants(path: string, names: readonly string[], params: Record<string, number | null> = {}): number {
+    return this.variant(
+      path,
+      names.map((name, index) => ({ name, index })),
+      params,
+    );
+  }
+
   /** `Option<T>` as rustc emits it: a variant with params. */
   option(type: number): number {
     return this.variant(

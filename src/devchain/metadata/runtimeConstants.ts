@@ -1,0 +1,38 @@
+/** The Stardust runtime's version, pallet indices and currency constants (the dev preset's values). */
+export const PALLET_INDEX = { System: 0, Timestamp: 1, Balances: 4, Sudo: 6, Livestream: 43 } as const;
+export type PalletName = keyof typeof PALLET_INDEX;
+
+export const RUNTIME_VERSION = {
+  specName: 'stardust',
+  implName: 'stardust',
+  authoringVersion: 1,
+  specVersion: 100,
+  implVersion: 1,
+  transactionVersion: 1,
+  systemVersion: 1,
+  stateVersion: 1,
+} as const;
+
+/** Runtime APIs the dev chain answers through `state_call` (id = blake2_64 of the name). */
+export const RUNTIME_APIS: readonly (readonly [string, number])[] = [
+  ['0x37e397fc7c91f5e4', 2], // Metadata
+  ['0xbc9d89904f5b923f', 1], // AccountNonceApi
+];
+
+export const UNIT = 1_000_000_000_000n;
+export const EXISTENTIAL_DEPOSIT = UNIT / 1000n;
+export const BLOCK_HASH_COUNT = 2400;
+export const MINIMUM_PERIOD_MS = 3000;
+export const SS58_PREFIX = 42;
+export const CHAIN_PROPERTIES = { ss58Format: SS58_PREFIX, tokenDecimals: 12, tokenSymbol: 'DUST' } as const;
+export const LIVESTREAM_CONSTANTS = {
+  MaxTitleLen: 100,
+  MaxDescriptionLen: 500,
+  MaxCidLen: 64,
+  MaxGiftNameLen: 32,
+  MaxCoHostsPerRoom: 4,
+  PlatformFeePercent: 20,
+  MinWithdrawAmount: UNIT,
+  RoomDeposit: 10n * UNIT,
+  PalletId: 'py/lives',
+} as const;

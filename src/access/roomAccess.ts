@@ -1,5 +1,5 @@
 /**
- * Who may get which LiveKit token for a room (DESIGN.md §4.2), as plain decisions: each returns
+ * Who may get which LiveKit token for a room, as plain decisions: each returns
  * the error code of the first failed check, or null when access is granted.
  */
 import type { ChainRoom } from '../chain/types.js';

@@ -49,7 +49,7 @@ export interface SignedMessageInput {
 }
 
 /**
- * Turns a wallet-signed message into the account that signed it (DESIGN.md §4.1): cheap checks first
+ * Turns a wallet-signed message into the account that signed it: cheap checks first
  * (address, signature shape, time window, already used), then the signature, and only then is the
  * message consumed, so nobody can burn someone else's pending message with a bad signature.
  */

@@ -33,7 +33,7 @@ export interface WorkerSignatureVerifierOptions {
    * Worker threads. Default: one per core but one (at least one, at most 8). A check costs ~0.25 ms
    * (verifySr25519), less than the rest of a token request on the main thread, so under load the
    * main thread is the bottleneck: a worker on every core would take CPU from it (measured on 2 cores,
-   * bench/run.ts (a): one worker 1.44×, two 1.27× the bare baseline; and again once the event loop's
+   * bench/http/run.ts (a): one worker 1.44×, two 1.27× the bare baseline; and again once the event loop's
    * share had halved, side by side: two workers 0.97× the throughput of one, p99 36 against 26 ms).
    */
   size?: number;

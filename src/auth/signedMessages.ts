@@ -1,6 +1,6 @@
 /**
- * Texts the app signs (DESIGN.md §4.1, §5). Both embed the timestamp, which is what makes a signature
- * expire; the replay guard covers the rest of its validity window.
+ * Texts the app signs: one for HTTP token and leave requests, one for WebSocket sign-in. Both embed
+ * the timestamp, which is what makes a signature expire; the replay guard covers the rest of its validity window.
  */
 
 /** Signed for HTTP token and leave requests. `roomId` is the validated decimal room id. */

@@ -18,7 +18,7 @@ const MAX_REMEMBERED_KEYS = 20_000;
 
 /**
  * Verifies an sr25519 signature. Uses the schnorrkel build of @polkadot-labs/schnorrkel-wasm, which
- * verifies ~2× faster than @polkadot/wasm-crypto's (bench/signatureVerify.bench.ts), but panics on
+ * verifies ~2× faster than @polkadot/wasm-crypto's (bench/micro/signatureVerify.bench.ts), but panics on
  * a malformed key or scalar, and after ~10k panics its memory is corrupt. So nothing malformed ever
  * reaches it: the scalar must be canonical and marked, and the key a valid Ristretto point (checked
  * here, in JS; a differential test holds both builds to the same answers on hostile input). Should

@@ -26,7 +26,7 @@ export const MAX_LIVEKIT_MAX_PARTICIPANTS = 100_000;
 
 export const DEFAULT_REDIS_KEY_PREFIX = 'livestream:';
 
-/** DESIGN §4.1: signed timestamps are accepted within ±5 minutes. */
+/** Signed timestamps are accepted within ±5 minutes (wallet clocks drift). */
 export const DEFAULT_SIGNATURE_MAX_AGE_MS = 5 * 60 * 1000;
 export const MIN_SIGNATURE_MAX_AGE_MS = 1000;
 export const MAX_SIGNATURE_MAX_AGE_MS = 60 * 60 * 1000;
@@ -37,7 +37,7 @@ export const DEFAULT_LOG_LEVEL = 'info';
 export const MAX_TRUST_PROXY_HOPS = 10;
 
 export const DEFAULT_RATE_LIMIT_WINDOW_MS = 60 * 1000;
-/** Generous: mobile users share carrier-grade NAT addresses (DESIGN §4.2). */
+/** Generous: mobile users share carrier-grade NAT addresses. */
 export const DEFAULT_RATE_LIMIT_IP_MAX_REQUESTS = 600;
 export const DEFAULT_RATE_LIMIT_ACCOUNT_WINDOW_MS = 60 * 1000;
 /** The tight limit: token requests per account per window. */

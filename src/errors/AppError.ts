@@ -1,4 +1,4 @@
-/** Stable error codes of the HTTP and WebSocket contract (DESIGN.md §4.3), with their HTTP status. */
+/** Stable error codes of the HTTP and WebSocket contract, with their HTTP status. */
 export const ERROR_STATUS = {
   VALIDATION_ERROR: 400,
   SIGNATURE_EXPIRED: 401,

@@ -11,7 +11,7 @@ import type { Express } from 'express';
  * old generation fills at ~40 MB/s under load until a major GC stalls the event loop for tens of
  * milliseconds. With the prototype already in place, Express's call changes nothing. Measured on
  * bare Express + express.json, 50 connections, one core: ~3.7× the requests per second, and nothing
- * promoted at all (bench/run.ts measures the service).
+ * promoted at all (bench/http/run.ts measures the service).
  *
  * Should Node ever make these classes (which cannot be called without `new`), this falls back to a
  * plain server: correct, only without the gain.

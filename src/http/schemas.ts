@@ -1,5 +1,5 @@
 /**
- * The request schemas of the HTTP contract (DESIGN.md §4): the one source for validation (and
+ * The request schemas of the HTTP contract: the one source for validation (and
  * for the API description generated from them).
  */
 import { z } from 'zod';
@@ -36,7 +36,10 @@ interface SignedFieldsOutput {
   timestamp: number;
 }
 
-/** Each endpoint names its address field as the reference did; `address` is accepted everywhere. */
+/**
+ * Each endpoint keeps the address field name its existing clients send (`publicKey`, `viewerAddress`,
+ * `coHostAddress`); `address` is accepted everywhere.
+ */
 function withAddress(field: string) {
   return <T extends SignedFieldsOutput>(body: T, ctx: z.RefinementCtx) => {
     const named = (body as T & Record<string, unknown>)[field];

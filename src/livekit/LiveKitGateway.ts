@@ -1,5 +1,5 @@
 /**
- * Our view of the LiveKit server API (DESIGN.md §6). Implementations translate SDK types and
+ * Our view of the LiveKit server API. Implementations translate SDK types and
  * errors; callers only see these shapes and `LiveKitError`.
  */
 

@@ -27,7 +27,7 @@ export type MintRequest = {
   coHostMedia?: CoHostMedia;
 };
 
-/** The token response of DESIGN.md §4.2. */
+/** The token response of the token endpoints. */
 export type MintedToken = {
   token: string;
   url: string;
@@ -37,7 +37,7 @@ export type MintedToken = {
   expiresAt: number;
 };
 
-/** Signs LiveKit join tokens (HS256, `iss` = API key) for the roles of DESIGN.md §4.2. */
+/** Signs LiveKit join tokens (HS256, `iss` = API key) for publisher, viewer and co-host. */
 export class TokenMinter {
   readonly #apiKey: string;
   /** The HMAC key, built once: the SDK's `toJwt` builds one per token. */
@@ -72,7 +72,7 @@ export class TokenMinter {
       ...(request.name === undefined ? {} : { name: request.name }),
     };
     // The claims of the SDK's `AccessToken.toJwt` (test/livekit/TokenMinter.test.ts compares the
-    // two), signed here: the SDK's jose path costs ~25 µs a token, this ~10 µs (bench/tokenMint.bench.ts).
+    // two), signed here: the SDK's jose path costs ~25 µs a token, this ~10 µs (bench/micro/tokenMint.bench.ts).
     const payload = Object.assign(claimsToJwtPayload(grants), {
       iss: this.#apiKey,
       sub: request.identity,

@@ -1,6 +1,6 @@
 import { TrackSource, type VideoGrant } from 'livekit-server-sdk';
 
-/** Who a join token is for (DESIGN.md §4.2). */
+/** Who a join token is for. */
 export const LIVEKIT_ROLES = ['publisher', 'viewer', 'coHost'] as const;
 export type LiveKitRole = (typeof LIVEKIT_ROLES)[number];
 
@@ -8,7 +8,7 @@ export type LiveKitRole = (typeof LIVEKIT_ROLES)[number];
 export const CO_HOST_MEDIA = ['audio', 'video'] as const;
 export type CoHostMedia = (typeof CO_HOST_MEDIA)[number];
 
-/** The reference backend defaulted a missing co-host `type` to audio; it is also the narrower grant. */
+/** A co-host without a `type` gets audio: what existing clients expect, and the narrower grant. */
 export const DEFAULT_CO_HOST_MEDIA: CoHostMedia = 'audio';
 
 /**

@@ -2,7 +2,7 @@ import type { ChainEvent, ChainRoom } from '../chain/types.js';
 import type { CreateRoomInput, ParticipantPermissionSet } from './LiveKitGateway.js';
 import { livekitRoomName } from './livekitRoomName.js';
 
-/** What LiveKit must do so that it matches a finalized chain event (DESIGN.md §6). */
+/** What LiveKit must do so that it matches a finalized chain event. */
 export type LiveKitAction =
   | { kind: 'createRoom'; room: string; input: CreateRoomInput }
   | { kind: 'deleteRoom'; room: string }

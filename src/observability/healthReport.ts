@@ -20,7 +20,11 @@ export interface HealthReport {
   chain: { finalizedBlock: number | null; followerLagBlocks: number; rooms: number };
 }
 
-/** DESIGN.md §4.4: the chain is required; LiveKit's API and Redis only degrade the service. */
+/**
+ * The chain is required (no room, no access decision without it): without it the service is not ready.
+ * LiveKit's API and Redis only degrade it: tokens are still minted, and while Redis is down each
+ * instance falls back to local state.
+ */
 export function healthReport(inputs: HealthInputs): HealthReport {
   const optionalDown = inputs.livekit === 'disconnected' || inputs.redis === 'disconnected';
   const status: OverallStatus = inputs.chain === 'disconnected' ? 'down' : optionalDown ? 'degraded' : 'ok';

@@ -49,7 +49,7 @@ export class ClientConnection {
   /**
    * `send` for fan-out: `wire` is `frame` already framed by `wsTextFrame`, once per event, and is
    * written as is to the TCP socket. Through `ws` every client would get it framed again (two option
-   * objects, header and payload as two chunks): in bench/wsFanout.ts a hub message then cost 1.3–1.8×
+   * objects, header and payload as two chunks): in bench/ws/wsFanout.ts a hub message then cost 1.3–1.8×
    * the server CPU of a bare ws broadcast; pre-framed it costs about the same or less. Falls back to
    * `ws` while `ws` still holds queued frames of its own, so a frame never overtakes them.
    */

@@ -1,6 +1,6 @@
 import type { ChainEvent } from '../chain/types.js';
 
-/** WebSocket message type of each `Livestream` pallet event (DESIGN.md §5). */
+/** WebSocket message type of each `Livestream` pallet event (part of the WebSocket contract). */
 export const EVENT_MESSAGE_TYPES = {
   RoomCreated: 'room:created',
   LiveStarted: 'live:started',

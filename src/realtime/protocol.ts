@@ -1,4 +1,4 @@
-/** The client → server frames of the WebSocket protocol (DESIGN.md §5), validated with zod. */
+/** The client → server frames of the WebSocket protocol, validated with zod. */
 import { z } from 'zod';
 import { EVENT_ID_PATTERN } from './chainEventMessage.js';
 

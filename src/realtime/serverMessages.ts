@@ -1,4 +1,4 @@
-/** Server → client messages of the WebSocket protocol (DESIGN.md §5), as schemas for the protocol document and tests. */
+/** Server → client messages of the WebSocket protocol, as schemas for the protocol document and tests. */
 import { z } from 'zod';
 import { Room } from '../http/responseSchemas.js';
 import { EVENT_MESSAGE_TYPES } from './chainEventMessage.js';

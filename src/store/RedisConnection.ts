@@ -15,7 +15,7 @@ export const REDIS_SUSPEND_AFTER_FAILURE_MS = 1_000;
 export type RedisStatus = 'connected' | 'disconnected';
 
 /**
- * Fail-fast settings (reliability-notes §1.4): no offline queue and no per-request retries, so
+ * Fail-fast settings, so a Redis outage costs requests an error instead of a wait: no offline queue and no per-request retries, so
  * a command to a dead Redis fails at once; a command timeout for a hung one; endless reconnects.
  */
 export function failFastOptions(): RedisOptions {

@@ -1,6 +1,6 @@
 /**
  * Remembers which signed messages were used, so each is accepted once within its validity window
- * (DESIGN.md §4.1). Shared between instances when backed by Redis.
+ * (the signed timestamp's ±window). Shared between instances when backed by Redis.
  */
 export interface ReplayGuard {
   /** Whether `key` is marked used and not yet expired. A cheap pre-check; `claim` decides. */

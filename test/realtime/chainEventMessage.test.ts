@@ -19,7 +19,7 @@ function event(name: string, data: ChainEvent['data'], index = 1): ChainEvent {
 const inRoom = (room: number): Route => ({ room, everyone: false, accounts: [], replayable: true });
 const toEveryone: Route = { room: null, everyone: true, accounts: [], replayable: false };
 
-/** Every pallet event with the fields the chain client decodes (pallet-livestream.md §5). */
+/** Every pallet event with the fields the chain client decodes. */
 const CASES: { name: string; data: ChainEvent['data']; type: string; routes: Route[] }[] = [
   {
     name: 'RoomCreated',

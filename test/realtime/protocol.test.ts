@@ -4,7 +4,7 @@ import { ClientFrame } from '../../src/realtime/protocol.js';
 const SIGNATURE = `0x${'ab'.repeat(64)}`;
 
 describe('ClientFrame', () => {
-  it('accepts the four client frames of DESIGN.md §5', () => {
+  it('accepts the four client frames of the protocol', () => {
     const frames = [
       {
         type: 'auth',

@@ -31,9 +31,9 @@ import { type WebhookDeliveryRecord, WebhookOutbox } from './fakeLiveKit/Webhook
 
 /*
  * A LiveKit server as the backend sees it: the RoomService Twirp API with the real server's auth
- * rules, status codes and JSON shapes (livekit-notes.md §7, §8), in-memory rooms and participants
- * (`fakeLiveKit/`), joins checked as `/rtc` checks them, and webhooks for joins and leaves. This file
- * is the HTTP server and the test hooks. Not modelled: media, tracks, egress/ingress/SIP services.
+ * rules, status codes and JSON shapes (as livekit-server's Twirp handlers answer), in-memory rooms and
+ * participants (`fakeLiveKit/`), joins checked as `/rtc` checks them, and webhooks for joins and leaves.
+ * This file is the HTTP server and the test hooks. Not modelled: media, tracks, egress/ingress/SIP services.
  */
 
 export { ROOM_NOT_FOUND_MESSAGE } from './fakeLiveKit/FakeRoomStore.js';

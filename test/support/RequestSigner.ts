@@ -2,7 +2,7 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import { stringToU8a, u8aToHex, u8aWrapBytes } from '@polkadot/util';
 import { roomMessage } from '../../src/auth/signedMessages.js';
 
-/** The address field names the endpoints accept (DESIGN.md §4.2). */
+/** The address field names the endpoints accept. */
 export type AddressField = 'address' | 'publicKey' | 'viewerAddress' | 'coHostAddress';
 
 export interface SignOptions {

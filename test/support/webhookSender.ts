@@ -83,7 +83,10 @@ export type WebhookSender = {
   sign(body: string, options?: SignOptions): string;
 };
 
-/** Sends LiveKit webhooks the way the server does (livekit-notes.md §6.2). */
+/**
+ * Sends LiveKit webhooks the way the server does: protojson bodies as `application/webhook+json`,
+ * signed by an HS256 JWT in `Authorization` whose `sha256` claim is the body's hash.
+ */
 export function webhookSender(options: WebhookSenderOptions): WebhookSender {
   const now = options.now ?? Date.now;
 

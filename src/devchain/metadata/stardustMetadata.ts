@@ -1,8 +1,8 @@
 /**
  * The Stardust runtime's metadata, as far as this backend and a polkadot.js client touch it:
  * System, Timestamp, Balances, Sudo and Livestream (index 43) with the real pallet's types, storage,
- * calls, events, errors and constants (../shared/reference/pallet-livestream.md). Each pallet is
- * described by its own builder in `pallets/`; this file assembles them.
+ * calls, events, errors and constants. Each pallet is described by its own builder in `pallets/`;
+ * this file assembles them.
  *
  * This is the ONE place that describes the runtime's shape. To serve a captured `state_getMetadata`
  * of the real node instead, replace `buildStardustMetadata` and keep the exported names.

@@ -1,6 +1,6 @@
 /**
  * `pallet-livestream` of the Stardust runtime: every call with the pallet's checks, errors and
- * effects (../shared/reference/pallet-livestream.md §4). The order of the checks follows the
+ * effects. The order of the checks follows the
  * pallet's `lib.rs` (lao-sha/cosmos @30d658a), because the first failing check names the error.
  */
 import type { Codec } from '@polkadot/types/types';

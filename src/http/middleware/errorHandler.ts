@@ -18,7 +18,7 @@ export interface ErrorHandlerOptions {
 
 /**
  * The one JSON error middleware: every failure leaves as `{error: {code, message}}` with the
- * status of its code (DESIGN §4.3), never a stack. Unknown errors become a generic 500 and are
+ * status of its code, never a stack. Unknown errors become a generic 500 and are
  * logged in full server-side.
  */
 export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler {

@@ -57,7 +57,7 @@ function bodyOf<T>(res: { locals: Record<string, unknown> }): T {
   return res.locals[BODY] as T;
 }
 
-/** The `/api/livestream` routes of DESIGN.md §4.2. */
+/** The `/api/livestream` routes: tokens, leave, rooms (the README's HTTP API). */
 export function livestreamRouter(deps: LivestreamRouterDeps): Router {
   const { tokens, rooms, presence, accountLimiter, metrics } = deps;
   const router = Router();

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /*
- * The HTTP side of a Twirp v8 server as LiveKit generates it (livekit-notes.md §7): status codes,
- * error bodies, Go protojson response shapes, and Go's plain-text `http.Error`.
+ * The HTTP side of a Twirp v8 server as LiveKit generates it: status codes, error bodies, Go protojson
+ * response shapes, and Go's plain-text `http.Error`.
  */
 
 /** twirp `ServerHTTPStatusFromErrorCode`. */

@@ -5,7 +5,7 @@ import { LIVESTREAM_CONSTANTS, PALLET_INDEX } from '../runtimeConstants.js';
 import { le, storageItem, zeroBytes } from '../storageItem.js';
 import type { FieldSpec, TypeTable } from '../TypeTable.js';
 
-/** `pallet-livestream` (../shared/reference/pallet-livestream.md): its types, storage, calls and events. */
+/** `pallet-livestream`: its types, storage, calls and events. */
 export function livestreamPallet(t: TypeTable, c: CommonTypes): PalletSpec {
   // One BoundedVec<u8, _> type serves every bound, as the bound is a type parameter without a type.
   const boundedBytes = t.composite(

@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: the HTTP benchmark of issue 3 item 7, each figure beside a baseline measured in
- * the same run.
+ * `npm run bench:http`: the HTTP benchmark, each figure beside a baseline measured in the same run
+ * (method and latest table: bench/README.md).
  *
  *   (a) POST /api/livestream/viewer-token, signed, through the full stack (helmet, cors, rate limits,
  *       json, zod, per-account limit, replay guard, worker-thread signature check, chain checks, mint)
@@ -15,7 +15,7 @@
  *       bare endpoint on a plain `http.createServer(app)` instead of createHttpServer, which every other
  *       server here uses (like for like), to show what createHttpServer is worth.
  *
- * How it stays fair on a noisy 2-core VM (shared/reference/perf-baselines.md):
+ * How it stays fair on a noisy 2-core VM, whose speed drifts by up to 2× within minutes:
  *   - Every server runs in its own child process, the load generator (autocannon) in another one,
  *     pinned to CPU1 with this process, which also hosts the dev chains. Servers are long-lived and
  *     rounds are interleaved (baseline, subject, baseline, subject, …), each after a short warm-up
@@ -31,7 +31,7 @@
  *         box than the bare approach? — and it is what the ≥ 1.0× target is judged on.
  *       "one core": the server is pinned to CPU0 with its workers. Here the full stack cannot win
  *         (it does strictly more work per request); the ratio is the price of the stack per core.
- *   - (b) has no worker threads: both servers are pinned to CPU0 (the per-core method of the doc).
+ *   - (b) has no worker threads: both servers are pinned to CPU0 (a per-core comparison).
  *   - Signing the request bodies (sr25519, one fresh (account, message) per request, since each is
  *     single-use) happens before anything is timed, as does the 100k-room genesis build.
  * Without `taskset` or with one CPU nothing is pinned, and the table says so.
@@ -50,12 +50,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { type RunningDevChain, startDevChain } from '../src/devchain/startDevChain.js';
-import { API_BASE_PATH } from '../src/http/createApp.js';
-import { RedisServer } from '../test/support/RedisServer.js';
+import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';
+import { API_BASE_PATH } from '../../src/http/createApp.js';
+import { RedisServer } from '../../test/support/RedisServer.js';
+import { ChildLink } from '../shared/ChildLink.js';
+import { canPin, setAffinity } from '../shared/cpuAffinity.js';
 import { CpuReply, LoadReady, RunResult, ServerReady } from './benchMessages.js';
-import { ChildLink } from './ChildLink.js';
-import { canPin, setAffinity } from './cpuAffinity.js';
 import { formatTable, type TableRow } from './formatTable.js';
 
 /** Interleaved rounds per scenario; the table shows medians, so odd counts read best. */
@@ -89,7 +89,7 @@ const TARGET_TOKEN_RATIO = 1.0;
 const TARGET_TOKEN_P99_MS = 50;
 const TARGET_ROOMS_RATIO = 0.8;
 const TARGET_INDEX_LOAD_MS = 10_000;
-/** Issue 6: the token path with Redis at most 10% slower than without. */
+/** (c): the token path with Redis at most 10% slower than without. */
 const TARGET_REDIS_OVERHEAD = 0.1;
 
 /** `BENCH_ONLY=b` or `a,c`: run only these scenarios (default: all). */
@@ -158,7 +158,7 @@ async function startServer(
   const profileDir = process.env.BENCH_CPU_PROF;
   if (compiled === undefined) throw new Error('compile the project first');
   const child = new ChildLink({
-    entry: './benchServer.ts',
+    entry: new URL('./benchServer.ts', import.meta.url),
     compiledRoot: await compiled,
     args: [kind],
     env,
@@ -177,7 +177,7 @@ async function startServer(
  * transform adds work of its own to every closure). Inside node_modules, so packages resolve.
  */
 async function compileProject(): Promise<string> {
-  const root = fileURLToPath(new URL('..', import.meta.url));
+  const root = fileURLToPath(new URL('../..', import.meta.url));
   const outDir = path.join(root, 'node_modules', '.cache', 'livestream-bench');
   rmSync(outDir, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -261,7 +261,7 @@ interface Row extends TableRow {
 /**
  * Medians over the rounds; with a baseline, the ratio within each round and their median. The
  * median of these paired ratios is what targets are judged on: the box's speed drifts by up to 2×
- * within minutes (perf-baselines.md), and a ratio of medians may divide a fast round by a slow one.
+ * within minutes, and a ratio of medians may divide a fast round by a slow one.
  */
 function rowOf(scenario: string, variant: string, runs: Measured[], baseline: Measured[] | null): Row {
   const roundRatios =
@@ -476,7 +476,7 @@ async function main(): Promise<void> {
   // This process serves the dev chains: keep it, like the load generator, off the server's CPU.
   if (pin) setAffinity(process.pid, LOAD_CPU);
   const load = new ChildLink({
-    entry: './loadGenerator.ts',
+    entry: new URL('./loadGenerator.ts', import.meta.url),
     args: bodyFiles,
     cpus: pin ? LOAD_CPU : undefined,
   });

@@ -1,18 +1,18 @@
 /**
- * WebSocket fan-out benchmark of issue 4 item 6: chain events pushed by our `RealtimeHub` to 1,000
- * and 5,000 subscribers of one room, beside a raw `ws` broadcast of a pre-serialized payload (the
- * reference) and Socket.IO rooms, all in the same run.
+ * `npm run bench:ws`, the WebSocket fan-out benchmark (method and latest table: bench/README.md):
+ * chain events pushed by our `RealtimeHub` to 1,000 and 5,000 subscribers of one room, beside a raw
+ * `ws` broadcast of a pre-serialized payload (the reference) and Socket.IO rooms, all in the same run.
  *
- *   npx tsx bench/wsFanout.ts            full run (N = 1000 and 5000, 3 rounds; ~2.5 min on 2 cores)
- *   npx tsx bench/wsFanout.ts --quick    smoke run (N = 1000, 1 round; ~30 s)
+ *   npx tsx bench/ws/wsFanout.ts            full run (N = 1000 and 5000, 3 rounds; ~2.5 min on 2 cores)
+ *   npx tsx bench/ws/wsFanout.ts --quick    smoke run (N = 1000, 1 round; ~30 s)
  *   options: --naive (adds ws with JSON.stringify per client), --profile hub,ws [--profile-dir d]
  *            (V8 CPU profiles of those servers), --sizes 5000 --rounds 1 --modes hub,ws (narrowing)
  *
- * Run it alone: another benchmark pinned to the same CPUs (bench/run.ts pins its servers to CPU0
+ * Run it alone: another benchmark pinned to the same CPUs (bench/http/run.ts pins its servers to CPU0
  * too) takes the servers' CPU away. The "waited %" column shows how much, and targets judged on a
  * disturbed size say so.
  *
- * Method (shared/reference/perf-baselines.md §C):
+ * Method:
  *   - Each server runs in its own long-lived child process pinned to CPU0 (`wsFanoutServer.ts`);
  *     every client of every server lives in one process pinned to CPU1 (`wsFanoutClients.ts`: plain
  *     TCP sockets, a minimal frame parser, no JSON parsing), so the clients cost less than the
@@ -46,10 +46,10 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { startDevChain } from '../src/devchain/startDevChain.js';
-import { WS_MAX_CONNECTIONS_PER_IP } from '../src/realtime/WebSocketGateway.js';
-import { canPin } from './cpuAffinity.js';
-import { startWsFanoutChild, type WsFanoutChild } from './wsFanoutChild.js';
+import { startDevChain } from '../../src/devchain/startDevChain.js';
+import { WS_MAX_CONNECTIONS_PER_IP } from '../../src/realtime/WebSocketGateway.js';
+import { ChildLink } from '../shared/ChildLink.js';
+import { canPin } from '../shared/cpuAffinity.js';
 import { eventClockUs } from './wsFanoutEvent.js';
 import {
   ArmReply,
@@ -150,11 +150,17 @@ const PROTOCOL: Record<FanoutMode, ClientProtocol> = {
 
 interface RunningServer {
   mode: FanoutMode;
-  child: WsFanoutChild;
+  child: ChildLink;
   port: number;
   wsPath: string;
   agent: http.Agent;
 }
+
+/**
+ * Every child: --expose-gc, because idle-memory readings are taken after a full collection; structured
+ * clone, which keeps NaN and Infinity (a round with no samples) intact.
+ */
+const FANOUT_CHILD = { nodeArgs: ['--expose-gc'], serialization: 'advanced' } as const;
 
 const startedAt = performance.now();
 const cpuCount = os.availableParallelism();
@@ -172,19 +178,24 @@ console.log(
 );
 
 const devchain = await startDevChain({ port: 0, seed: { kind: 'demo' } });
-const client = startWsFanoutChild({ entry: './wsFanoutClients.ts', cpus: pinned ? CLIENT_CPU : undefined });
+const client = new ChildLink({
+  entry: new URL('./wsFanoutClients.ts', import.meta.url),
+  cpus: pinned ? CLIENT_CPU : undefined,
+  ...FANOUT_CHILD,
+});
 const servers: RunningServer[] = [];
 const cells: FanoutCell[] = [];
 try {
   await client.next(ServerReady);
   for (const mode of modes) {
-    const child = startWsFanoutChild({
-      entry: './wsFanoutServer.ts',
+    const child = new ChildLink({
+      entry: new URL('./wsFanoutServer.ts', import.meta.url),
+      ...FANOUT_CHILD,
       args: ['--mode', mode, '--chain', devchain.url],
       cpus: pinned ? SERVER_CPU : undefined,
       nodeArgs: (flags.profile ?? '').split(',').includes(mode)
-        ? ['--cpu-prof', `--cpu-prof-dir=${flags['profile-dir']}`]
-        : [],
+        ? [...FANOUT_CHILD.nodeArgs, '--cpu-prof', `--cpu-prof-dir=${flags['profile-dir']}`]
+        : FANOUT_CHILD.nodeArgs,
     });
     const ready = await child.next(ServerReady);
     servers.push({ mode, child, ...ready, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }) });
@@ -438,7 +449,7 @@ async function subscribers(server: RunningServer, expected: number): Promise<voi
 }
 
 /** A child's clock reading must fall between two of ours if we share CLOCK_MONOTONIC. */
-async function clockAgrees(child: WsFanoutChild): Promise<boolean> {
+async function clockAgrees(child: ChildLink): Promise<boolean> {
   const before = eventClockUs();
   const { us } = await child.call({ type: 'clock' }, ClockReply);
   return before <= us && us <= eventClockUs();

@@ -76,7 +76,10 @@ async function handle(request: Exclude<z.infer<typeof Request>, { type: 'stop' }
   }
 }
 
-/** Broadcasts back to back with one event-loop turn between them (as the baselines doc did). */
+/**
+ * Broadcasts back to back with one event-loop turn between them, so I/O (the HTTP probes, socket
+ * writes) gets its turn between broadcasts as it would between blocks.
+ */
 async function burst(events: number): Promise<object> {
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
@@ -180,10 +183,10 @@ async function startFanoutServer(kind: FanoutMode, chain: string | undefined): P
 /** The whole service as `main.ts` builds it, against the orchestrator's dev chain. */
 async function startHub(chain: string | undefined): Promise<FanoutServer> {
   if (!chain) throw new Error('--chain is required for --mode hub');
-  // Loaded here only, so the reference servers are bare processes as in the baselines doc.
+  // Loaded here only, so the reference servers are bare processes that load nothing of the service.
   const { pino } = await import('pino');
-  const { loadConfig } = await import('../src/config/loadConfig.js');
-  const { startService } = await import('../src/startService.js');
+  const { loadConfig } = await import('../../src/config/loadConfig.js');
+  const { startService } = await import('../../src/startService.js');
   const config = loadConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',

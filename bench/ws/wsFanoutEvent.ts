@@ -1,5 +1,5 @@
-import type { ChainEvent, FinalizedBlock } from '../src/chain/types.js';
-import type { ChainEventMessage } from '../src/realtime/chainEventMessage.js';
+import type { ChainEvent, FinalizedBlock } from '../../src/chain/types.js';
+import type { ChainEventMessage } from '../../src/realtime/chainEventMessage.js';
 
 /** Room 0 of the demo seed (//Alice's live room): every bench client subscribes to it. */
 export const FANOUT_ROOM_ID = 0;

@@ -2,7 +2,7 @@
  * Child entry of the benchmark: one server under test, in its own process so that its CPU time can
  * be measured and pinned apart from the load generator's.
  *
- * Usage: `node --import tsx bench/benchServer.ts full|bare-token|bare-rooms|bare-rooms-plain|stack-rooms`.
+ * Usage: `node --import tsx bench/http/benchServer.ts full|bare-token|bare-rooms|bare-rooms-plain|stack-rooms`.
  * The configuration comes from the environment (`loadConfig`); the rooms servers read their page from
  * `BENCH_ROOMS_PAGE` (JSON).
  *
@@ -17,13 +17,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { loadConfig } from '../src/config/loadConfig.js';
-import { API_BASE_PATH } from '../src/http/createApp.js';
-import { createHttpApp } from '../src/http/createHttpApp.js';
-import { createHttpServer } from '../src/http/createHttpServer.js';
-import { TokenMinter } from '../src/livekit/TokenMinter.js';
-import { Metrics } from '../src/observability/Metrics.js';
-import { startService } from '../src/startService.js';
+import { loadConfig } from '../../src/config/loadConfig.js';
+import { API_BASE_PATH } from '../../src/http/createApp.js';
+import { createHttpApp } from '../../src/http/createHttpApp.js';
+import { createHttpServer } from '../../src/http/createHttpServer.js';
+import { TokenMinter } from '../../src/livekit/TokenMinter.js';
+import { Metrics } from '../../src/observability/Metrics.js';
+import { startService } from '../../src/startService.js';
 import { bareRoomsApp } from './bareRoomsApp.js';
 import { bareTokenApp } from './bareTokenApp.js';
 import { type CpuReply, CpuRequest, type ServerReady, Stop } from './benchMessages.js';

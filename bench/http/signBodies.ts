@@ -4,14 +4,14 @@
  * requests come from different accounts; each (account, message) pair is unique because the i-th body
  * of an account carries the timestamp `baseTimestamp - floor(i / accounts)`.
  *
- * Usage: `node --import tsx bench/signBodies.ts <from> <count> <accounts> <roomId> <baseTimestamp> <out>`
+ * Usage: `node --import tsx bench/http/signBodies.ts <from> <count> <accounts> <roomId> <baseTimestamp> <out>`
  */
 import { writeFileSync } from 'node:fs';
 import { stringToU8a, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
 import { sr25519KeypairFromSeed, sr25519Sign } from '@polkadot/wasm-crypto';
-import { SS58_PREFIX } from '../src/auth/parseAccount.js';
-import { roomMessage } from '../src/auth/signedMessages.js';
+import { SS58_PREFIX } from '../../src/auth/parseAccount.js';
+import { roomMessage } from '../../src/auth/signedMessages.js';
 
 const SECRET_KEY_BYTES = 64;
 

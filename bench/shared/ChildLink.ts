@@ -7,9 +7,11 @@ const STOP_GRACE_MS = 5_000;
 
 const Reply = z.object({ id: z.number() }).loose();
 
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
 export interface ChildOptions {
-  /** A `.ts` file next to this one, run with `node --import tsx`. */
-  entry: string;
+  /** A `.ts` file of the project (`new URL('./x.ts', import.meta.url)`), run with `node --import tsx`. */
+  entry: URL;
   /**
    * The output directory of a `tsc` build of the project: run the entry's compiled `.js` from there
    * with plain node instead (what production runs).
@@ -21,6 +23,8 @@ export interface ChildOptions {
   nodeArgs?: readonly string[];
   /** `taskset -c` CPU list; undefined = not pinned. */
   cpus?: string | undefined;
+  /** `advanced` (structured clone) keeps NaN and Infinity in messages intact; default `json`. */
+  serialization?: 'json' | 'advanced';
 }
 
 /**
@@ -29,6 +33,7 @@ export interface ChildOptions {
  */
 export class ChildLink {
   readonly #child: ChildProcess;
+  readonly #name: string;
   readonly #waiting = new Map<
     number,
     { resolve: (value: unknown) => void; reject: (error: Error) => void }
@@ -41,10 +46,12 @@ export class ChildLink {
 
   constructor(options: ChildOptions) {
     const { compiledRoot } = options;
+    const source = fileURLToPath(options.entry);
     const script =
       compiledRoot === undefined
-        ? fileURLToPath(new URL(options.entry, import.meta.url))
-        : path.join(compiledRoot, 'bench', options.entry.replace(/\.ts$/, '.js'));
+        ? source
+        : path.join(compiledRoot, path.relative(PROJECT_ROOT, source).replace(/\.ts$/, '.js'));
+    this.#name = path.basename(source);
     const node = [
       process.execPath,
       ...(options.nodeArgs ?? []),
@@ -56,11 +63,14 @@ export class ChildLink {
     this.#child = spawn(command as string, args, {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: options.env ?? process.env,
+      serialization: options.serialization ?? 'json',
     });
     this.#child.on('message', (message: unknown) => this.#receive(message));
     this.#exited = new Promise((resolve) => {
-      this.#child.once('exit', (code) => {
-        this.#exitError = new Error(`${options.entry} ${options.args?.join(' ') ?? ''} exited (${code})`);
+      this.#child.once('exit', (code, signal) => {
+        this.#exitError = new Error(
+          `${this.#name} ${options.args?.join(' ') ?? ''} exited (${code ?? signal})`,
+        );
         for (const waiter of [...this.#waiting.values(), ...this.#nextWaiters.splice(0)]) {
           waiter.reject(this.#exitError);
         }
@@ -71,7 +81,7 @@ export class ChildLink {
   }
 
   get pid(): number {
-    if (this.#child.pid === undefined) throw new Error('child process did not start');
+    if (this.#child.pid === undefined) throw new Error(`${this.#name} did not start`);
     return this.#child.pid;
   }
 

@@ -1,11 +1,11 @@
 /**
  * LiveKit join tokens per second, in one process: the SDK's `AccessToken.toJwt` (baseline) beside
  * our TokenMinter, which builds the same claims and signs them with a key made once.
- * Run: `npx tsx bench/tokenMint.bench.ts`.
+ * Run: `npx tsx bench/micro/tokenMint.bench.ts`.
  */
 import { AccessToken } from 'livekit-server-sdk';
-import { grantsForRole } from '../src/livekit/grantsForRole.js';
-import { TokenMinter } from '../src/livekit/TokenMinter.js';
+import { grantsForRole } from '../../src/livekit/grantsForRole.js';
+import { TokenMinter } from '../../src/livekit/TokenMinter.js';
 
 const MEASURE_MS = 2_000;
 const WARM_UP_MS = 300;

@@ -1,8 +1,8 @@
 /**
  * Signature checks per second, in one process: util-crypto `signatureVerify` with the plain text (the
- * reference backend's way, baseline), @polkadot/wasm-crypto's sr25519 over both signed forms (what
+ * common way, and what the backend this service replaces did: the baseline), @polkadot/wasm-crypto's sr25519 over both signed forms (what
  * verifySignature used before verifySr25519), our `verifySignature` on the calling thread, and the
- * WorkerSignatureVerifier pool with 64 checks in flight. Run: `npx tsx bench/signatureVerify.bench.ts`.
+ * WorkerSignatureVerifier pool with 64 checks in flight. Run: `npx tsx bench/micro/signatureVerify.bench.ts`.
  */
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -10,9 +10,9 @@ import { Keyring } from '@polkadot/keyring';
 import { stringToU8a, u8aWrapBytes } from '@polkadot/util';
 import { cryptoWaitReady, signatureVerify } from '@polkadot/util-crypto';
 import { sr25519Verify as wasmCryptoVerify } from '@polkadot/wasm-crypto';
-import { roomMessage } from '../src/auth/signedMessages.js';
-import { verifySignature } from '../src/auth/verifySignature.js';
-import { WorkerSignatureVerifier } from '../src/auth/WorkerSignatureVerifier.js';
+import { roomMessage } from '../../src/auth/signedMessages.js';
+import { verifySignature } from '../../src/auth/verifySignature.js';
+import { WorkerSignatureVerifier } from '../../src/auth/WorkerSignatureVerifier.js';
 
 const MEASURE_MS = 2_000;
 const WARM_UP_MS = 300;

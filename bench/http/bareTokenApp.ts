@@ -2,8 +2,8 @@ import { hexToU8a, stringToU8a } from '@polkadot/util';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { sr25519Verify } from '@polkadot/wasm-crypto';
 import express, { type Express } from 'express';
-import { roomMessage } from '../src/auth/signedMessages.js';
-import type { TokenMinter } from '../src/livekit/TokenMinter.js';
+import { roomMessage } from '../../src/auth/signedMessages.js';
+import type { TokenMinter } from '../../src/livekit/TokenMinter.js';
 
 /**
  * Baseline (a): the least a server can do for a signed viewer token — parse the JSON body, verify

@@ -95,11 +95,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const presence = new ViewerPresence();
   follower.onBlock((block) => {
     for (const event of block.events) {
-      if (event.roomId === null) continue;
       if (event.name === 'LiveEnded' || event.name === 'RoomBanned') presence.clear(event.roomId);
-      if (event.name === 'ViewerKicked' && typeof event.data.viewer === 'string') {
-        presence.leave(event.roomId, event.data.viewer);
-      }
+      if (event.name === 'ViewerKicked') presence.leave(event.roomId, event.data.viewer);
     }
   });
 

@@ -1,4 +1,4 @@
-import type { ChainEvent, FinalizedBlock } from '../../src/chain/types.js';
+import type { ChainEvent, FinalizedBlock } from '../../src/chain/livestreamEvents.js';
 import type { ChainEventMessage } from '../../src/realtime/chainEventMessage.js';
 
 /** Room 0 of the demo seed (//Alice's live room): every bench client subscribes to it. */

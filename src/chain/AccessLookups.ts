@@ -1,7 +1,7 @@
 import { u8aToHex } from '@polkadot/util';
 import { decodeAddress } from '@polkadot/util-crypto';
 import type { ChainClient } from './ChainClient.js';
-import type { ChainEvent } from './types.js';
+import type { ChainEvent } from './livestreamEvents.js';
 
 /** Cached answers expire even without an event (a safety net, not the freshness mechanism). */
 export const ACCESS_CACHE_TTL_MS = 30_000;
@@ -59,7 +59,6 @@ export class AccessLookups {
   /** Drops what the block's events changed. */
   apply(events: readonly ChainEvent[]): void {
     for (const event of events) {
-      if (event.roomId === null) continue;
       switch (event.name) {
         case 'TicketPurchased':
           this.#drop('ticket', event.roomId, event.data.buyer);
@@ -104,10 +103,10 @@ export class AccessLookups {
     return value;
   }
 
-  #drop(kind: Kind, roomId: number, address: unknown): void {
+  #drop(kind: Kind, roomId: number, address: string | null): void {
     this.#epoch++;
     let account: string | null = null;
-    if (typeof address === 'string') {
+    if (address !== null) {
       try {
         account = u8aToHex(decodeAddress(address));
       } catch {

@@ -1,4 +1,5 @@
-import type { BlockRef, ChainEvent, ChainRoom } from './types.js';
+import type { ChainEvent } from './livestreamEvents.js';
+import type { BlockRef, ChainRoom } from './types.js';
 
 export type ChainStatus = 'connected' | 'disconnected';
 

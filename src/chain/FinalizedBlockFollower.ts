@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ChainClient } from './ChainClient.js';
-import type { BlockRef, FinalizedBlock } from './types.js';
+import type { FinalizedBlock } from './livestreamEvents.js';
+import type { BlockRef } from './types.js';
 
 export type BlockHandler = (block: FinalizedBlock) => void | Promise<void>;
 /** Called when following (re)starts from `head` without history: load state at `head`. */

@@ -7,7 +7,8 @@ import type { ChainClient, ChainStatus } from './ChainClient.js';
 import { decodeRoom, toAddress, toEventValue } from './decodeChainValues.js';
 import { decodeLiveRoomScale } from './decodeLiveRoomScale.js';
 import { fastRoomDecoderAgrees } from './fastRoomDecoderAgrees.js';
-import type { BlockRef, ChainEvent, ChainRoom } from './types.js';
+import { type ChainEvent, decodeLivestreamEvent } from './livestreamEvents.js';
+import type { BlockRef, ChainRoom, EventValue } from './types.js';
 
 /** Reconnect delay of the WebSocket provider (it retries forever at this pace). */
 export const CHAIN_RECONNECT_MS = 1_000;
@@ -108,13 +109,15 @@ export class PolkadotChainClient implements ChainClient {
       const { section, method, data } = record.event;
       if (section !== 'livestream') return;
       const names = data.names ?? [];
-      const values: ChainEvent['data'] = {};
+      const values: Record<string, EventValue> = {};
       names.forEach((name, i) => {
         const codec = data[i];
         if (codec) values[camel(name)] = toEventValue(codec);
       });
-      const roomId = typeof values.roomId === 'number' ? values.roomId : null;
-      out.push({ id: `${block.number}-${index}`, name: method, roomId, block, data: values });
+      const id = `${block.number}-${index}`;
+      const event = decodeLivestreamEvent({ id, name: method, block, data: values });
+      if (event) out.push(event);
+      else this.#logger.warn({ id, event: method }, 'skipped a Livestream event this backend cannot read');
     });
     return out;
   }

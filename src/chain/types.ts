@@ -28,19 +28,3 @@ export interface BlockRef {
 }
 
 export type EventValue = string | number | boolean | null;
-
-/** One `Livestream` pallet event of a finalized block. */
-export interface ChainEvent {
-  /** `<blockNumber>-<eventIndex>`: the same on every instance and after restarts. */
-  id: string;
-  /** The pallet's event name, e.g. `LiveStarted`. */
-  name: string;
-  roomId: number | null;
-  block: BlockRef;
-  /** Fields in camelCase; balances as decimal strings, accounts as SS58-42, bytes as UTF-8. */
-  data: Record<string, EventValue>;
-}
-
-export interface FinalizedBlock extends BlockRef {
-  events: ChainEvent[];
-}

@@ -1,4 +1,5 @@
-import type { ChainEvent, ChainRoom } from '../chain/types.js';
+import type { ChainEvent } from '../chain/livestreamEvents.js';
+import type { ChainRoom } from '../chain/types.js';
 import type { CreateRoomInput, ParticipantPermissionSet } from './LiveKitGateway.js';
 import { livekitRoomName } from './livekitRoomName.js';
 
@@ -36,14 +37,9 @@ export function livekitActionsFor(
   room: ChainRoom | undefined,
   limits: RoomLimits,
 ): LiveKitAction[] {
-  if (event.roomId === null) return [];
-  const name = livekitRoomName(event.roomId);
-  const account = (field: string): string | null => {
-    const value = event.data[field];
-    return typeof value === 'string' ? value : null;
-  };
   switch (event.name) {
-    case 'LiveStarted':
+    case 'LiveStarted': {
+      const name = livekitRoomName(event.roomId);
       return [
         {
           kind: 'createRoom',
@@ -60,20 +56,24 @@ export function livekitActionsFor(
           },
         },
       ];
+    }
     case 'LiveEnded':
     case 'RoomBanned':
-      return [{ kind: 'deleteRoom', room: name }];
-    case 'ViewerKicked': {
-      const identity = account('viewer');
-      return identity ? [{ kind: 'removeParticipant', room: name, identity }] : [];
-    }
+      return [{ kind: 'deleteRoom', room: livekitRoomName(event.roomId) }];
+    case 'ViewerKicked':
+      return [
+        { kind: 'removeParticipant', room: livekitRoomName(event.roomId), identity: event.data.viewer },
+      ];
     case 'CoHostStarted':
-    case 'CoHostEnded': {
-      const identity = account('coHost');
-      if (!identity) return [];
-      const permission = event.name === 'CoHostStarted' ? CO_HOST_PERMISSION : VIEWER_PERMISSION;
-      return [{ kind: 'setPermission', room: name, identity, permission }];
-    }
+    case 'CoHostEnded':
+      return [
+        {
+          kind: 'setPermission',
+          room: livekitRoomName(event.roomId),
+          identity: event.data.coHost,
+          permission: event.name === 'CoHostStarted' ? CO_HOST_PERMISSION : VIEWER_PERMISSION,
+        },
+      ];
     default:
       return [];
   }

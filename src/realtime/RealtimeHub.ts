@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ChainRooms } from '../chain/ChainRooms.js';
-import type { FinalizedBlock } from '../chain/types.js';
+import type { FinalizedBlock } from '../chain/livestreamEvents.js';
 import type { ViewerPresence } from '../presence/ViewerPresence.js';
 import type { ClientConnection } from './ClientConnection.js';
 import { compareEventIds, type Route, routeChainEvent } from './chainEventMessage.js';

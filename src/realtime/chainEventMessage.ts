@@ -1,4 +1,4 @@
-import type { ChainEvent } from '../chain/types.js';
+import type { ChainEvent, LivestreamEventName } from '../chain/livestreamEvents.js';
 
 /** WebSocket message type of each `Livestream` pallet event (part of the WebSocket contract). */
 export const EVENT_MESSAGE_TYPES = {
@@ -19,9 +19,7 @@ export const EVENT_MESSAGE_TYPES = {
   GiftCreated: 'gift:created',
   GiftUpdated: 'gift:updated',
   LiveStatsSynced: 'stats:synced',
-} as const;
-
-export type PalletEventName = keyof typeof EVENT_MESSAGE_TYPES;
+} as const satisfies Record<LivestreamEventName, string>;
 
 export interface ChainEventMessage {
   type: string;
@@ -46,17 +44,12 @@ export interface RoutedMessage {
   route: Route;
 }
 
-export function isPalletEventName(name: string): name is PalletEventName {
-  return Object.hasOwn(EVENT_MESSAGE_TYPES, name);
-}
-
 /**
  * One chain event → the messages it produces and who receives them: room events go to the room;
  * `room:created` and `room:live` (beside `live:started`) to everyone; `viewer:kicked` also to the
  * kicked account; `earnings:withdrawn` only to the host; gift catalogue changes to everyone.
  */
 export function routeChainEvent(event: ChainEvent): RoutedMessage[] {
-  if (!isPalletEventName(event.name)) return [];
   const message: ChainEventMessage = {
     type: EVENT_MESSAGE_TYPES[event.name],
     id: event.id,
@@ -83,12 +76,12 @@ export function routeChainEvent(event: ChainEvent): RoutedMessage[] {
         },
       ];
     case 'ViewerKicked':
-      return [{ message, route: { ...inRoom, accounts: accountsOf(event.data.viewer) } }];
+      return [{ message, route: { ...inRoom, accounts: [event.data.viewer] } }];
     case 'EarningsWithdrawn':
       return [
         {
           message,
-          route: { room: null, everyone: false, accounts: accountsOf(event.data.host), replayable: false },
+          route: { room: null, everyone: false, accounts: [event.data.host], replayable: false },
         },
       ];
     case 'GiftCreated':
@@ -97,10 +90,6 @@ export function routeChainEvent(event: ChainEvent): RoutedMessage[] {
     default:
       return [{ message, route: inRoom }];
   }
-}
-
-function accountsOf(value: unknown): string[] {
-  return typeof value === 'string' ? [value] : [];
 }
 
 /** Event ids are `<block>-<index>`: compares them in chain order. */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainStatus } from '../../src/chain/ChainClient.js';
 import { FinalizedBlockFollower } from '../../src/chain/FinalizedBlockFollower.js';
+import type { FinalizedBlock } from '../../src/chain/livestreamEvents.js';
 import { PolkadotChainClient } from '../../src/chain/PolkadotChainClient.js';
-import type { FinalizedBlock } from '../../src/chain/types.js';
 import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';
 import { FollowerWatch } from '../support/FollowerWatch.js';
 import { captureLogs } from '../support/logCapture.js';

@@ -1,8 +1,8 @@
 import { stringToU8a, u8aToHex } from '@polkadot/util';
 import { encodeAddress } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChainEvent } from '../../src/chain/livestreamEvents.js';
 import { PolkadotChainClient } from '../../src/chain/PolkadotChainClient.js';
-import type { ChainEvent } from '../../src/chain/types.js';
 import type { SubmitOutcome } from '../../src/devchain/DevChain.js';
 import { UNIT } from '../../src/devchain/metadata/stardustMetadata.js';
 import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';

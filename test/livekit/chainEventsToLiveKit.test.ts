@@ -2,7 +2,7 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import { stringToU8a, u8aToHex } from '@polkadot/util';
 import { ParticipantInfo_State, TrackSource } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChainEvent } from '../../src/chain/types.js';
+import type { ChainEvent } from '../../src/chain/livestreamEvents.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import { startDevChain } from '../../src/devchain/startDevChain.js';
 import { livekitActionsFor } from '../../src/livekit/livekitActionsFor.js';

@@ -1,17 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import type { ChainEvent, ChainRoom, EventValue } from '../../src/chain/types.js';
+import {
+  type ChainEvent,
+  decodeLivestreamEvent,
+  type LivestreamEventName,
+} from '../../src/chain/livestreamEvents.js';
+import type { ChainRoom, EventValue } from '../../src/chain/types.js';
 import {
   CO_HOST_PERMISSION,
   livekitActionsFor,
   VIEWER_PERMISSION,
 } from '../../src/livekit/livekitActionsFor.js';
+import { chainEvent } from '../support/chainEvents.js';
 
 const HOST = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
 const VIEWER = '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty';
 const LIMITS = { emptyTimeoutSeconds: 300, maxParticipants: 250 };
 
-function event(name: string, roomId: number | null, data: Record<string, EventValue> = {}): ChainEvent {
-  return { id: '7-0', name, roomId, block: { number: 7, hash: '0x07' }, data: { roomId, ...data } };
+const BLOCK = { number: 7, hash: '0x07' };
+
+function event(
+  name: LivestreamEventName,
+  roomId: number | null,
+  data: Record<string, EventValue> = {},
+): ChainEvent {
+  return chainEvent(name, { ...(roomId === null ? {} : { roomId }), ...data }, { block: BLOCK });
 }
 
 function room(overrides: Partial<ChainRoom> = {}): ChainRoom {
@@ -101,7 +113,7 @@ describe('livekitActionsFor', () => {
   });
 
   it('does nothing for events that do not concern LiveKit', () => {
-    for (const name of ['RoomCreated', 'LivePaused', 'LiveResumed', 'GiftSent', 'TicketPurchased']) {
+    for (const name of ['RoomCreated', 'LivePaused', 'LiveResumed', 'GiftSent', 'TicketPurchased'] as const) {
       expect(livekitActionsFor(event(name, 4), room(), LIMITS)).toEqual([]);
     }
     expect(livekitActionsFor(event('EarningsWithdrawn', null, { host: HOST }), undefined, LIMITS)).toEqual(
@@ -109,9 +121,11 @@ describe('livekitActionsFor', () => {
     );
   });
 
-  it('does nothing when the account field is missing or not an address', () => {
-    expect(livekitActionsFor(event('ViewerKicked', 4), room(), LIMITS)).toEqual([]);
-    expect(livekitActionsFor(event('CoHostStarted', 4, { coHost: null }), room(), LIMITS)).toEqual([]);
-    expect(livekitActionsFor(event('CoHostEnded', 4, { coHost: 12 }), room(), LIMITS)).toEqual([]);
+  it('does nothing when the account field is missing or not an address: such an event is not decoded', () => {
+    const raw = (name: string, data: Record<string, EventValue>) =>
+      decodeLivestreamEvent({ id: '7-0', name, block: BLOCK, data });
+    expect(raw('ViewerKicked', { roomId: 4 })).toBe(null);
+    expect(raw('CoHostStarted', { roomId: 4, coHost: null })).toBe(null);
+    expect(raw('CoHostEnded', { roomId: 4, coHost: 12 })).toBe(null);
   });
 });

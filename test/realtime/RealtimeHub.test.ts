@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FinalizedBlock } from '../../src/chain/types.js';
+import type { FinalizedBlock } from '../../src/chain/livestreamEvents.js';
 import { MAX_BUFFERED_BYTES } from '../../src/realtime/ClientConnection.js';
 import { RoomReplayBuffer } from '../../src/realtime/RoomReplayBuffer.js';
 import { startTestGateway, type TestGateway } from '../support/startTestGateway.js';
@@ -20,7 +20,7 @@ function syntheticBlock(number: number, count: number, padBytes = 0): FinalizedB
   const hash = `0x${number.toString(16).padStart(64, '0')}`;
   const events = Array.from({ length: count }, (_, index) => ({
     id: `${number}-${index}`,
-    name: 'RoomUpdated',
+    name: 'RoomUpdated' as const,
     roomId: ROOM,
     block: { number, hash },
     data: { roomId: ROOM, pad: 'x'.repeat(padBytes) },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChainEvent } from '../../src/chain/types.js';
+import { type ChainEvent, decodeLivestreamEvent } from '../../src/chain/livestreamEvents.js';
 import {
   compareEventIds,
   EVENT_MESSAGE_TYPES,
@@ -11,9 +11,11 @@ const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
 const BOB = '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty';
 const BLOCK = { number: 42, hash: `0x${'ab'.repeat(32)}` };
 
+/** The event as the chain client decodes it; throws for one it would not pass on. */
 function event(name: string, data: ChainEvent['data'], index = 1): ChainEvent {
-  const roomId = typeof data.roomId === 'number' ? data.roomId : null;
-  return { id: `${BLOCK.number}-${index}`, name, roomId, block: BLOCK, data };
+  const decoded = decodeLivestreamEvent({ id: `${BLOCK.number}-${index}`, name, block: BLOCK, data });
+  if (!decoded) throw new Error(`${name} does not decode`);
+  return decoded;
 }
 
 const inRoom = (room: number): Route => ({ room, everyone: false, accounts: [], replayable: true });
@@ -115,14 +117,22 @@ describe('routeChainEvent', () => {
     });
   });
 
-  it('routes nothing for events of other pallets or unknown names', () => {
-    expect(routeChainEvent(event('Transfer', { from: ALICE }))).toEqual([]);
-    expect(routeChainEvent(event('toString', {}))).toEqual([]);
+  it('routes nothing for events of other pallets or unknown names: they are not decoded', () => {
+    expect(decodeLivestreamEvent({ id: '42-1', name: 'Transfer', block: BLOCK, data: { from: ALICE } })).toBe(
+      null,
+    );
+    expect(decodeLivestreamEvent({ id: '42-1', name: 'toString', block: BLOCK, data: {} })).toBe(null);
   });
 
-  it('sends a kick without a decodable viewer to the room only', () => {
-    const [kick] = routeChainEvent(event('ViewerKicked', { roomId: 0, viewer: null }));
-    expect(kick?.route).toEqual(inRoom(0));
+  it('passes on no kick without a decodable viewer (nobody to address it to)', () => {
+    expect(
+      decodeLivestreamEvent({
+        id: '42-1',
+        name: 'ViewerKicked',
+        block: BLOCK,
+        data: { roomId: 0, viewer: null },
+      }),
+    ).toBe(null);
   });
 
   it('serializes to JSON with room id 0 kept as a number', () => {

@@ -58,6 +58,26 @@ export interface TestService extends Omit<RunningService, 'devchain' | 'close'> 
   close(): Promise<void>;
 }
 
+/** The config the test service runs with: the given dev chain and fake LiveKit, `env` over the test defaults. */
+export function testServiceConfig(
+  chainUrl: string,
+  livekit: FakeLiveKitServer,
+  env: NodeJS.ProcessEnv = {},
+): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    CHAIN_WS_ENDPOINT: chainUrl,
+    LIVEKIT_URL: livekit.wsUrl,
+    LIVEKIT_API_KEY: livekit.apiKey,
+    LIVEKIT_API_SECRET: livekit.apiSecret,
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_IP_MAX: TEST_RATE_LIMIT_MAX_REQUESTS,
+    RATE_LIMIT_ACCOUNT_MAX: TEST_RATE_LIMIT_MAX_REQUESTS,
+    ...env,
+  });
+}
+
 /**
  * The whole service as `main.ts` runs it, on port 0, against its own dev chain (demo seed) and a
  * fake LiveKit server; resolves once it serves tokens (chain connected, rooms loaded).
@@ -65,18 +85,7 @@ export interface TestService extends Omit<RunningService, 'devchain' | 'close'> 
 export async function startTestService(options: StartTestServiceOptions = {}): Promise<TestService> {
   const devchain = await startDevChain({ port: 0, seed: { kind: 'demo' } });
   const livekit = await FakeLiveKitServer.start();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    CHAIN_WS_ENDPOINT: devchain.url,
-    LIVEKIT_URL: livekit.wsUrl,
-    LIVEKIT_API_KEY: livekit.apiKey,
-    LIVEKIT_API_SECRET: livekit.apiSecret,
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_IP_MAX: TEST_RATE_LIMIT_MAX_REQUESTS,
-    RATE_LIMIT_ACCOUNT_MAX: TEST_RATE_LIMIT_MAX_REQUESTS,
-    ...options.env,
-  });
+  const config = testServiceConfig(devchain.url, livekit, options.env);
   const logs = captureLogs('warn');
   const service = await startService({ config, logger: logs.logger, port: 0 });
   const { chain, follower } = service;

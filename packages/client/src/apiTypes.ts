@@ -1,0 +1,87 @@
+/** The HTTP API's shapes (README "HTTP API", `/openapi.json`), as the client returns them. */
+
+export const ROOM_TYPES = ['Normal', 'Paid', 'Private', 'MultiHost'] as const;
+export const ROOM_STATUSES = ['Preparing', 'Live', 'Paused', 'Ended', 'Banned'] as const;
+export type RoomType = (typeof ROOM_TYPES)[number];
+export type RoomStatus = (typeof ROOM_STATUSES)[number];
+
+export interface Room {
+  id: number;
+  /** SS58 address, prefix 42. */
+  host: string;
+  title: string;
+  description: string | null;
+  roomType: RoomType;
+  status: RoomStatus;
+  coverCid: string | null;
+  totalViewers: number;
+  peakViewers: number;
+  /** Planck (12 decimals) as a decimal string. */
+  totalGifts: string;
+  ticketPrice: string | null;
+  /** Block numbers. */
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  currentViewers: number;
+}
+
+export interface RoomsPage {
+  rooms: Room[];
+  total: number;
+  page: number;
+  limit: number;
+}
+
+export interface RoomsQuery {
+  status?: RoomStatus;
+  type?: RoomType;
+  /** SS58 (any prefix) or 0x public key. */
+  host?: string;
+  page?: number;
+  /** At most 100. */
+  limit?: number;
+}
+
+export interface TokenResponse {
+  /** LiveKit access token (JWT). */
+  token: string;
+  /** LiveKit server URL to connect to. */
+  url: string;
+  /** `room-<id>`. */
+  roomName: string;
+  /** The caller's SS58 address (prefix 42). */
+  identity: string;
+  /** ms since the epoch. */
+  expiresAt: number;
+}
+
+export type TokenRole = 'publisher' | 'viewer' | 'co-host';
+export type CoHostMedia = 'audio' | 'video';
+
+/** Error codes the API answers with (`{error: {code, message}}`). */
+export const API_ERROR_CODES = [
+  'VALIDATION_ERROR',
+  'SIGNATURE_EXPIRED',
+  'INVALID_SIGNATURE',
+  'SIGNATURE_REUSED',
+  'UNAUTHORIZED',
+  'TICKET_REQUIRED',
+  'NOT_ROOM_HOST',
+  'VIEWER_BANNED',
+  'NOT_CO_HOST',
+  'FORBIDDEN',
+  'ROOM_NOT_FOUND',
+  'NOT_FOUND',
+  'ROOM_NOT_AVAILABLE',
+  'ROOM_NOT_LIVE',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'RATE_LIMIT_EXCEEDED',
+  'INTERNAL_ERROR',
+  'CHAIN_UNAVAILABLE',
+] as const;
+/** A code of the list, or one a newer server added (kept as sent, never an exception of its own). */
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number] | (string & {});
+/** Client-side failures: no answer, or an answer that is not the API's JSON. */
+export type ClientErrorCode = 'NETWORK_ERROR' | 'TIMEOUT' | 'BAD_RESPONSE';

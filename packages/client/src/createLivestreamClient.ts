@@ -1,0 +1,142 @@
+import type { CoHostMedia, Room, RoomsPage, RoomsQuery, TokenResponse, TokenRole } from './apiTypes.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, HttpApi } from './HttpApi.js';
+import { LivestreamApiError } from './LivestreamApiError.js';
+import {
+  type AuthFrameFactory,
+  RealtimeConnection,
+  type RealtimeConnectionOptions,
+} from './RealtimeConnection.js';
+import { authMessage, roomMessage, type SessionCredentials, type Signer } from './signers.js';
+import { type FetchLike, globalFetch, globalWebSocket, type WebSocketConstructor } from './transport.js';
+
+export interface LivestreamClientOptions {
+  /** `http(s)://host:port` of the backend. */
+  baseUrl: string;
+  /** Signs each token call and WebSocket sign-in (keyring pair or extension, see `keyringSigner`). */
+  signer?: Signer;
+  /** A sign-in session: Bearer access tokens instead of a signature per call. */
+  session?: SessionCredentials;
+  /** Where there is no global `fetch`. */
+  fetch?: FetchLike;
+  /** Where there is no global `WebSocket` (Node < 22: pass `ws`'s). */
+  WebSocket?: WebSocketConstructor;
+  requestTimeoutMs?: number;
+}
+
+export type RealtimeOptions = Omit<RealtimeConnectionOptions, 'url' | 'WebSocket' | 'auth'> & {
+  /** Sign in on the socket (default: when the client has a signer or session). */
+  authenticate?: boolean;
+};
+
+export interface LivestreamClient {
+  /** The signer's or session's address, when the client has one. */
+  readonly address: string | undefined;
+  rooms(query?: RoomsQuery): Promise<RoomsPage>;
+  room(roomId: number): Promise<Room>;
+  publisherToken(roomId: number): Promise<TokenResponse>;
+  viewerToken(roomId: number): Promise<TokenResponse>;
+  coHostToken(roomId: number, media?: CoHostMedia): Promise<TokenResponse>;
+  /** Tells the backend the viewer left (viewer counts without LiveKit webhooks). */
+  viewerLeave(roomId: number): Promise<void>;
+  /** A token for `role` (what the LiveKit token source calls). */
+  token(role: TokenRole, roomId: number, media?: CoHostMedia): Promise<TokenResponse>;
+  /** Opens a realtime connection that reconnects, re-joins and resumes by itself. */
+  connect(options?: RealtimeOptions): RealtimeConnection;
+}
+
+const TOKEN_PATHS: Record<TokenRole, string> = {
+  publisher: '/publisher-token',
+  viewer: '/viewer-token',
+  'co-host': '/co-host-token',
+};
+
+/** The backend's HTTP API and realtime connection, typed; signs what needs signing. */
+export function createLivestreamClient(options: LivestreamClientOptions): LivestreamClient {
+  const fetchImpl = options.fetch ?? globalFetch();
+  if (!fetchImpl) throw new TypeError('no global fetch: pass options.fetch');
+  const http = new HttpApi({
+    baseUrl: options.baseUrl,
+    fetch: fetchImpl,
+    timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  });
+  const { signer, session } = options;
+  const clock = new MonotonicClock();
+
+  /** The body fields and headers that prove who calls, for `roomId`. */
+  const credentials = async (roomId: number): Promise<{ body: object; headers: Record<string, string> }> => {
+    if (session) {
+      return { body: {}, headers: { authorization: `Bearer ${await session.accessToken()}` } };
+    }
+    if (!signer) {
+      throw new LivestreamApiError('UNAUTHORIZED', 'this call needs a signer or a session');
+    }
+    const timestamp = clock.next();
+    const signature = await signer.signText(roomMessage(roomId, timestamp));
+    return { body: { address: signer.address, signature, timestamp }, headers: {} };
+  };
+
+  const signedPost = async <T>(path: string, roomId: number, extra: object = {}): Promise<T> => {
+    const proof = await credentials(roomId);
+    return http.post<T>(path, { roomId, ...proof.body, ...extra }, proof.headers);
+  };
+
+  const token = (role: TokenRole, roomId: number, media?: CoHostMedia) =>
+    signedPost<TokenResponse>(TOKEN_PATHS[role], roomId, role === 'co-host' && media ? { type: media } : {});
+
+  const authFrame: AuthFrameFactory | undefined = session
+    ? async () => ({ type: 'auth', token: await session.accessToken() })
+    : signer
+      ? async () => {
+          const timestamp = clock.next();
+          const signature = await signer.signText(authMessage(timestamp));
+          return { type: 'auth', address: signer.address, signature, timestamp };
+        }
+      : undefined;
+
+  return {
+    address: session?.address ?? signer?.address,
+    rooms: (query = {}) => http.get<RoomsPage>('/rooms', { ...query }),
+    room: (roomId) => http.get<Room>(`/room/${encodeURIComponent(String(roomId))}`),
+    publisherToken: (roomId) => token('publisher', roomId),
+    viewerToken: (roomId) => token('viewer', roomId),
+    coHostToken: (roomId, media) => token('co-host', roomId, media),
+    viewerLeave: async (roomId) => {
+      await signedPost<{ success: true }>('/viewer-leave', roomId);
+    },
+    token,
+    connect: (realtime = {}) => {
+      const WebSocketImpl = options.WebSocket ?? globalWebSocket();
+      if (!WebSocketImpl) throw new TypeError('no global WebSocket: pass options.WebSocket');
+      const { authenticate = true, ...rest } = realtime;
+      return new RealtimeConnection({
+        ...rest,
+        url: realtimeUrl(options.baseUrl),
+        WebSocket: WebSocketImpl,
+        ...(authenticate && authFrame ? { auth: authFrame } : {}),
+      });
+    },
+  };
+}
+
+/** `http://host/…` → `ws://host/ws`. */
+export function realtimeUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/ws`;
+  url.search = '';
+  url.hash = '';
+  return url.toString();
+}
+
+/**
+ * Milliseconds since the epoch, strictly increasing: the server accepts each signed text once, so
+ * two calls in the same millisecond must not sign the same text.
+ */
+class MonotonicClock {
+  #last = 0;
+
+  next(): number {
+    this.#last = Math.max(Date.now(), this.#last + 1);
+    return this.#last;
+  }
+}

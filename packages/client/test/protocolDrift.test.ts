@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  authMessage as serverAuthMessage,
+  roomMessage as serverRoomMessage,
+} from '../../../src/auth/signedMessages.js';
+import {
+  ROOM_STATUSES as SERVER_ROOM_STATUSES,
+  ROOM_TYPES as SERVER_ROOM_TYPES,
+} from '../../../src/chain/types.js';
+import { ERROR_STATUS } from '../../../src/errors/AppError.js';
+import { startTestService, type TestService } from '../../../test/support/startTestService.js';
+import {
+  API_ERROR_CODES,
+  authMessage,
+  CHAIN_EVENT_TYPES,
+  CLOSE_CODES,
+  FINALITY_MESSAGE_TYPES,
+  ROOM_STATUSES,
+  ROOM_TYPES,
+  roomMessage,
+  type ServerMessages,
+  WS_ERROR_CODES,
+} from '../src/index.js';
+
+interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema & { const?: unknown; enum?: unknown[] }>;
+  required?: string[];
+  enum?: unknown[];
+}
+
+interface ProtocolDocument {
+  serverMessages: Record<string, JsonSchema>;
+  chainEvents: Record<string, string>;
+  closeCodes: Record<string, number>;
+}
+
+/** The fields the client's types declare for each message; `satisfies` keeps them true to the types. */
+const CLIENT_FIELDS = {
+  'auth:ok': ['type', 'address'],
+  'room:joined': ['type', 'roomId', 'room', 'viewers', 'lastEventId'],
+  'room:left': ['type', 'roomId'],
+  'room:reset': ['type', 'roomId'],
+  pong: ['type'],
+  'viewer:joined': ['type', 'roomId', 'address'],
+  'viewer:left': ['type', 'roomId', 'address'],
+  'viewers:count': ['type', 'roomId', 'count'],
+  error: ['type', 'code', 'message'],
+  'server:shutdown': ['type'],
+} satisfies { [K in keyof ServerMessages]: (keyof ServerMessages[K])[] };
+
+const CHAIN_EVENT_FIELDS = ['type', 'id', 'roomId', 'block', 'data'];
+
+describe("the client's protocol types against /ws-protocol.json and the server's contract", () => {
+  let service: TestService;
+  let protocol: ProtocolDocument;
+
+  beforeAll(async () => {
+    service = await startTestService();
+    protocol = (await (await fetch(`${service.url}/ws-protocol.json`)).json()) as ProtocolDocument;
+  });
+  afterAll(() => service?.close());
+
+  it('knows every message type the server sends, with the same fields', () => {
+    const { chainEvent, ...messages } = protocol.serverMessages;
+    const pending = new Set<string>(FINALITY_MESSAGE_TYPES);
+    const served = Object.keys(messages).filter((type) => !pending.has(type));
+    expect(served.sort()).toEqual(Object.keys(CLIENT_FIELDS).sort());
+    for (const [type, fields] of Object.entries(CLIENT_FIELDS)) {
+      const schema = messages[type] as JsonSchema;
+      expect(Object.keys(schema.properties ?? {}).sort(), type).toEqual([...fields].sort());
+    }
+    expect(
+      Object.keys(chainEvent?.properties ?? {})
+        .filter((f) => f !== 'final')
+        .sort(),
+    ).toEqual([...CHAIN_EVENT_FIELDS].sort());
+  });
+
+  it('knows every chain event type, error code and close code', () => {
+    const { chainEvent } = protocol.serverMessages;
+    expect([...(chainEvent?.properties?.type?.enum ?? [])].sort()).toEqual([...CHAIN_EVENT_TYPES].sort());
+    expect(
+      Object.values(protocol.chainEvents).every((type) => CHAIN_EVENT_TYPES.includes(type as never)),
+    ).toBe(true);
+    const errorCodes = protocol.serverMessages.error?.properties?.code?.enum ?? [];
+    expect([...errorCodes].sort()).toEqual([...WS_ERROR_CODES].sort());
+    expect(protocol.closeCodes).toEqual(CLOSE_CODES);
+  });
+
+  it('knows the HTTP error codes, room enums and signed texts of the server', () => {
+    expect([...API_ERROR_CODES].sort()).toEqual(Object.keys(ERROR_STATUS).sort());
+    expect(ROOM_TYPES).toEqual(SERVER_ROOM_TYPES);
+    expect(ROOM_STATUSES).toEqual(SERVER_ROOM_STATUSES);
+    expect(roomMessage(7, 1_700_000_000_000)).toBe(serverRoomMessage(7, 1_700_000_000_000));
+    expect(authMessage(1_700_000_000_000)).toBe(serverAuthMessage(1_700_000_000_000));
+  });
+});

@@ -18,6 +18,13 @@ export type AccessDenial = Extract<
 
 const PUBLISHABLE = new Set(['Preparing', 'Live', 'Paused']);
 const WATCHABLE = new Set(['Live', 'Paused']);
+/** Rooms that will never be live again: every role gets ROOM_NOT_AVAILABLE (DESIGN.md §4.3). */
+const CLOSED = new Set(['Ended', 'Banned']);
+
+/** Why a viewer or co-host cannot join a room that is not Live or Paused. */
+function notWatchable(room: ChainRoom): 'ROOM_NOT_AVAILABLE' | 'ROOM_NOT_LIVE' {
+  return CLOSED.has(room.status) ? 'ROOM_NOT_AVAILABLE' : 'ROOM_NOT_LIVE';
+}
 
 /** The host may publish while the room is being prepared, live or paused. */
 export function publisherAccess(room: ChainRoom | undefined, caller: string): AccessDenial | null {
@@ -33,14 +40,17 @@ export interface ViewerFacts {
   isCoHost: boolean;
 }
 
-/** Order: room → status → blacklist → ticket; the host and active co-hosts need no ticket. */
+/**
+ * Order: room → status (Ended/Banned: ROOM_NOT_AVAILABLE, Preparing: ROOM_NOT_LIVE) → blacklist →
+ * ticket; the host and active co-hosts need no ticket.
+ */
 export function viewerAccess(
   room: ChainRoom | undefined,
   caller: string,
   facts: ViewerFacts,
 ): AccessDenial | null {
   if (!room) return 'ROOM_NOT_FOUND';
-  if (!WATCHABLE.has(room.status)) return 'ROOM_NOT_LIVE';
+  if (!WATCHABLE.has(room.status)) return notWatchable(room);
   if (facts.blacklisted) return 'VIEWER_BANNED';
   if (needsTicket(room, caller) && !facts.hasTicket && !facts.isCoHost) return 'TICKET_REQUIRED';
   return null;
@@ -54,7 +64,7 @@ export function needsTicket(room: ChainRoom, caller: string): boolean {
 /** A co-host may publish while the room is live or paused and they are in its active co-hosts. */
 export function coHostAccess(room: ChainRoom | undefined, isCoHost: boolean): AccessDenial | null {
   if (!room) return 'ROOM_NOT_FOUND';
-  if (!WATCHABLE.has(room.status)) return 'ROOM_NOT_LIVE';
+  if (!WATCHABLE.has(room.status)) return notWatchable(room);
   if (!isCoHost) return 'NOT_CO_HOST';
   return null;
 }

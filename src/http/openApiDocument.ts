@@ -69,12 +69,14 @@ export const API_ROUTES: RouteConfig[] = [
   ]),
   signedTokenRoute('/viewer-token', ViewerTokenBody, 'Token for a viewer', [
     'ROOM_NOT_FOUND',
+    'ROOM_NOT_AVAILABLE',
     'ROOM_NOT_LIVE',
     'VIEWER_BANNED',
     'TICKET_REQUIRED',
   ]),
   signedTokenRoute('/co-host-token', CoHostTokenBody, 'Token for an active co-host', [
     'ROOM_NOT_FOUND',
+    'ROOM_NOT_AVAILABLE',
     'ROOM_NOT_LIVE',
     'NOT_CO_HOST',
   ]),

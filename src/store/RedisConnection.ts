@@ -38,6 +38,8 @@ export interface RedisConnectionOptions {
   /** Prepended to every key and channel this service uses (e.g. `livestream:`). */
   keyPrefix: string;
   logger: Logger;
+  /** Per-command deadline; REDIS_COMMAND_TIMEOUT_MS unless a caller needs a longer one. */
+  commandTimeoutMs?: number;
 }
 
 /**
@@ -56,7 +58,10 @@ export class RedisConnection {
   constructor(options: RedisConnectionOptions) {
     this.keyPrefix = options.keyPrefix;
     this.#logger = options.logger.child({ module: 'redis' });
-    this.client = new Redis(options.url, failFastOptions());
+    this.client = new Redis(options.url, {
+      ...failFastOptions(),
+      commandTimeout: options.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS,
+    });
     // The subscriber keeps its subscriptions across reconnects (ioredis autoResubscribe).
     this.subscriber = new Redis(options.url, { ...failFastOptions(), commandTimeout: undefined });
     for (const connection of [this.client, this.subscriber]) {

@@ -67,9 +67,10 @@ describe('viewerAccess', () => {
     expect(viewerAccess(room({ status: 'Paused' }), OTHER, NO_FACTS)).toBeNull();
   });
 
-  it('refuses Preparing, Ended and Banned rooms with ROOM_NOT_LIVE', () => {
-    for (const status of ['Preparing', 'Ended', 'Banned'] as RoomStatus[]) {
-      expect(viewerAccess(room({ status }), OTHER, NO_FACTS), status).toBe('ROOM_NOT_LIVE');
+  it('refuses a Preparing room with ROOM_NOT_LIVE, Ended and Banned rooms with ROOM_NOT_AVAILABLE', () => {
+    expect(viewerAccess(room({ status: 'Preparing' }), OTHER, NO_FACTS)).toBe('ROOM_NOT_LIVE');
+    for (const status of ['Ended', 'Banned'] as RoomStatus[]) {
+      expect(viewerAccess(room({ status }), OTHER, NO_FACTS), status).toBe('ROOM_NOT_AVAILABLE');
     }
   });
 
@@ -101,7 +102,8 @@ describe('viewerAccess', () => {
   it('checks in order: room, status, blacklist, ticket', () => {
     const all: ViewerFacts = { blacklisted: true, hasTicket: false, isCoHost: false };
     expect(viewerAccess(undefined, OTHER, all)).toBe('ROOM_NOT_FOUND');
-    expect(viewerAccess(room({ roomType: 'Paid', status: 'Ended' }), OTHER, all)).toBe('ROOM_NOT_LIVE');
+    expect(viewerAccess(room({ roomType: 'Paid', status: 'Ended' }), OTHER, all)).toBe('ROOM_NOT_AVAILABLE');
+    expect(viewerAccess(room({ roomType: 'Paid', status: 'Preparing' }), OTHER, all)).toBe('ROOM_NOT_LIVE');
     expect(viewerAccess(room({ roomType: 'Paid' }), OTHER, all)).toBe('VIEWER_BANNED');
     expect(viewerAccess(room({ roomType: 'Paid' }), OTHER, { ...all, blacklisted: false })).toBe(
       'TICKET_REQUIRED',
@@ -135,14 +137,93 @@ describe('coHostAccess', () => {
     expect(coHostAccess(room(), false)).toBe('NOT_CO_HOST');
   });
 
-  it('refuses rooms that are not Live or Paused with ROOM_NOT_LIVE, before the co-host check', () => {
-    for (const status of ['Preparing', 'Ended', 'Banned'] as RoomStatus[]) {
-      expect(coHostAccess(room({ status }), true), status).toBe('ROOM_NOT_LIVE');
-      expect(coHostAccess(room({ status }), false), status).toBe('ROOM_NOT_LIVE');
+  it('refuses a Preparing room with ROOM_NOT_LIVE and Ended or Banned ones with ROOM_NOT_AVAILABLE, before the co-host check', () => {
+    for (const isCoHost of [true, false]) {
+      expect(coHostAccess(room({ status: 'Preparing' }), isCoHost)).toBe('ROOM_NOT_LIVE');
+      expect(coHostAccess(room({ status: 'Ended' }), isCoHost)).toBe('ROOM_NOT_AVAILABLE');
+      expect(coHostAccess(room({ status: 'Banned' }), isCoHost)).toBe('ROOM_NOT_AVAILABLE');
     }
   });
 
   it('refuses a missing room with ROOM_NOT_FOUND', () => {
     expect(coHostAccess(undefined, true)).toBe('ROOM_NOT_FOUND');
   });
+});
+
+/**
+ * The whole contract in one table (DESIGN.md §4.2–4.3): for each room state, what each caller gets.
+ * Columns: the host asking to publish, anyone else asking to publish, a plain viewer, a banned
+ * viewer, a viewer of a Paid room without a ticket, an active co-host, someone not a co-host.
+ */
+describe('the room-state × role table of answers', () => {
+  type Row = [
+    publisherHost: string | null,
+    publisherOther: string | null,
+    viewer: string | null,
+    viewerBanned: string | null,
+    viewerPaidNoTicket: string | null,
+    coHost: string | null,
+    notCoHost: string | null,
+  ];
+  const TABLE: Record<RoomStatus | 'missing', Row> = {
+    missing: [
+      'ROOM_NOT_FOUND',
+      'ROOM_NOT_FOUND',
+      'ROOM_NOT_FOUND',
+      'ROOM_NOT_FOUND',
+      'ROOM_NOT_FOUND',
+      'ROOM_NOT_FOUND',
+      'ROOM_NOT_FOUND',
+    ],
+    Preparing: [
+      null,
+      'NOT_ROOM_HOST',
+      'ROOM_NOT_LIVE',
+      'ROOM_NOT_LIVE',
+      'ROOM_NOT_LIVE',
+      'ROOM_NOT_LIVE',
+      'ROOM_NOT_LIVE',
+    ],
+    Live: [null, 'NOT_ROOM_HOST', null, 'VIEWER_BANNED', 'TICKET_REQUIRED', null, 'NOT_CO_HOST'],
+    Paused: [null, 'NOT_ROOM_HOST', null, 'VIEWER_BANNED', 'TICKET_REQUIRED', null, 'NOT_CO_HOST'],
+    Ended: [
+      'ROOM_NOT_AVAILABLE',
+      'NOT_ROOM_HOST',
+      'ROOM_NOT_AVAILABLE',
+      'ROOM_NOT_AVAILABLE',
+      'ROOM_NOT_AVAILABLE',
+      'ROOM_NOT_AVAILABLE',
+      'ROOM_NOT_AVAILABLE',
+    ],
+    Banned: [
+      'ROOM_NOT_AVAILABLE',
+      'NOT_ROOM_HOST',
+      'ROOM_NOT_AVAILABLE',
+      'ROOM_NOT_AVAILABLE',
+      'ROOM_NOT_AVAILABLE',
+      'ROOM_NOT_AVAILABLE',
+      'ROOM_NOT_AVAILABLE',
+    ],
+  };
+
+  it('covers every room status', () => {
+    expect(Object.keys(TABLE).sort()).toEqual([...ROOM_STATUSES, 'missing'].sort());
+  });
+
+  for (const [state, expected] of Object.entries(TABLE)) {
+    it(`answers as the contract says for a ${state} room`, () => {
+      const normal = state === 'missing' ? undefined : room({ status: state as RoomStatus });
+      const paid = state === 'missing' ? undefined : room({ status: state as RoomStatus, roomType: 'Paid' });
+      const actual: Row = [
+        publisherAccess(normal, HOST),
+        publisherAccess(normal, OTHER),
+        viewerAccess(normal, OTHER, NO_FACTS),
+        viewerAccess(normal, OTHER, { ...NO_FACTS, blacklisted: true }),
+        viewerAccess(paid, OTHER, NO_FACTS),
+        coHostAccess(normal, true),
+        coHostAccess(normal, false),
+      ];
+      expect(actual).toEqual(expected);
+    });
+  }
 });

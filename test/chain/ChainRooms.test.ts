@@ -7,6 +7,7 @@ import { PolkadotChainClient } from '../../src/chain/PolkadotChainClient.js';
 import type { SubmitOutcome } from '../../src/devchain/DevChain.js';
 import { UNIT } from '../../src/devchain/metadata/stardustMetadata.js';
 import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';
+import { CHAIN_DISCONNECT_NOISE, expectConsoleNoise } from '../support/consoleNoise.js';
 import { FollowerWatch } from '../support/FollowerWatch.js';
 import { captureLogs } from '../support/logCapture.js';
 import { testPair } from '../support/testPair.js';
@@ -181,6 +182,7 @@ describe('ChainRooms', () => {
 
 describe('ChainRooms on a replaced chain', () => {
   it('reloads the index when the node comes back with another genesis', async () => {
+    expectConsoleNoise(CHAIN_DISCONNECT_NOISE);
     const first = await startDevChain({ port: 0, seed: { kind: 'demo' } });
     const following = await follow(first.url);
     let second: RunningDevChain | undefined;

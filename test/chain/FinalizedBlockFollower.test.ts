@@ -4,6 +4,7 @@ import { FinalizedBlockFollower } from '../../src/chain/FinalizedBlockFollower.j
 import type { FinalizedBlock } from '../../src/chain/livestreamEvents.js';
 import { PolkadotChainClient } from '../../src/chain/PolkadotChainClient.js';
 import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';
+import { CHAIN_DISCONNECT_NOISE, expectConsoleNoise } from '../support/consoleNoise.js';
 import { FollowerWatch } from '../support/FollowerWatch.js';
 import { captureLogs } from '../support/logCapture.js';
 
@@ -96,6 +97,7 @@ describe('FinalizedBlockFollower (real @polkadot/api against the dev chain)', ()
   });
 
   it('resumes after a lost connection from its cursor, without gaps and without a reset', async () => {
+    expectConsoleNoise(CHAIN_DISCONNECT_NOISE);
     const from = follower.cursor?.number ?? 0;
     const seenBefore = blocks.length;
     const resetsBefore = resets.length;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MAX_REQUEST_BYTES } from '../../src/devchain/DevChainServer.js';
 import { MAX_BATCH_LENGTH } from '../../src/devchain/rpc/RpcDispatcher.js';
+import { CHAIN_DISCONNECT_NOISE, expectConsoleNoise } from '../support/consoleNoise.js';
 import { Collector } from './Collector.js';
 import { account, livestream } from './livestreamCodecs.js';
 import { storage, tx } from './polkadotAccess.js';
@@ -76,6 +77,7 @@ describe('DevChainServer', () => {
 
   describe('connections', () => {
     it('drops every connection on demand; the api reconnects, resubscribes and queries again', async () => {
+      expectConsoleNoise(CHAIN_DISCONNECT_NOISE);
       const heads = new Collector<Header>();
       const unsubscribe = await t.api.rpc.chain.subscribeFinalizedHeads(heads.push);
       await heads.next();
@@ -92,6 +94,7 @@ describe('DevChainServer', () => {
     });
 
     it('stops and starts again on the same port with the same chain: same genesis, same rooms', async () => {
+      expectConsoleNoise(CHAIN_DISCONNECT_NOISE);
       const port = t.dev.server.port;
       const genesis = t.api.genesisHash.toHex();
       const room = (await livestream(t.api).liveRoom(0)).toHex();
@@ -227,6 +230,7 @@ describe('DevChainServer', () => {
       (await tx(t.api, 'system', 'remark', '0x0102').signAsync(signer, { nonce })).toU8a();
 
     it('refuses a bad signature with 1010 and changes nothing', async () => {
+      expectConsoleNoise(/RPC-CORE: submitExtrinsic/);
       const bytes = await signedRemark((await t.api.rpc.system.accountNextIndex(signer.address)).toNumber());
       // compact length, version byte, MultiAddress::Id (1 + 32), MultiSignature variant (1), then 64 bytes.
       const [prefix] = compactFromU8a(bytes);
@@ -240,6 +244,7 @@ describe('DevChainServer', () => {
     });
 
     it('refuses a stale nonce with 1010 (outdated), also through signAndSend', async () => {
+      expectConsoleNoise(/RPC-CORE: submitExtrinsic/);
       await sendTx(t.api, tx(t.api, 'system', 'remark', '0x00'), signer);
       const before = await snapshot();
       await expect(t.api.rpc.author.submitExtrinsic(u8aToHex(await signedRemark(0)))).rejects.toThrow(
@@ -261,6 +266,7 @@ describe('DevChainServer', () => {
     });
 
     it('refuses the same extrinsic twice in the pool (1013) and its nonce again (1014)', async () => {
+      expectConsoleNoise(/RPC-CORE: submitExtrinsic/);
       const nonce = (await t.api.rpc.system.accountNextIndex(signer.address)).toNumber();
       const first = u8aToHex(await signedRemark(nonce + 1));
       // nonce + 1 waits in the pool as a future extrinsic.
@@ -294,6 +300,7 @@ describe('DevChainServer', () => {
     });
 
     it('refuses an account that does not exist (1010, cannot pay fees)', async () => {
+      expectConsoleNoise(/RPC-CORE: submitExtrinsic/);
       const ghost = t.dev.chain.pairs.Alice.derive('//ghost');
       const signed = await tx(t.api, 'system', 'remark', '0x00').signAsync(ghost, { nonce: 0 });
       await expect(t.api.rpc.author.submitExtrinsic(signed.toHex())).rejects.toThrow(

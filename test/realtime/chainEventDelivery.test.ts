@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SubmitOutcome } from '../../src/devchain/DevChain.js';
 import { UNIT } from '../../src/devchain/metadata/stardustMetadata.js';
 import { SERVER_MESSAGES } from '../../src/realtime/serverMessages.js';
+import { CHAIN_DISCONNECT_NOISE, expectConsoleNoise } from '../support/consoleNoise.js';
 import { startTestService, type TestService } from '../support/startTestService.js';
 import { testPair } from '../support/testPair.js';
 import { WORKER_WARMUP_MS, WsAuthSigner } from '../support/WsAuthSigner.js';
@@ -408,6 +409,7 @@ describe('chain events over WebSocket, through the running service', () => {
     });
 
     it('delivers, once and in order, events finalized while the chain connection was dropped', async () => {
+      expectConsoleNoise(CHAIN_DISCONNECT_NOISE);
       const down = service.chainStatus('disconnected');
       service.devchain.server.dropConnections();
       await down;
@@ -421,6 +423,7 @@ describe('chain events over WebSocket, through the running service', () => {
     });
 
     it('delivers, once and in order, events finalized while the chain node was stopped', async () => {
+      expectConsoleNoise(CHAIN_DISCONNECT_NOISE);
       await service.chainDown();
       const produced: Applied[] = [];
       for (let i = 0; i < 4; i++) produced.push(await toggle());

@@ -2,6 +2,11 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import { TokenVerifier } from 'livekit-server-sdk';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHAIN_DISCONNECT_NOISE,
+  type ConsoleNoise,
+  captureConsoleNoise,
+} from '../../support/consoleNoise.js';
 import { RequestSigner } from '../../support/RequestSigner.js';
 import { startTestService, type TestService } from '../../support/startTestService.js';
 
@@ -72,9 +77,12 @@ describe('health and chain outages (full service on the dev chain)', () => {
   });
 
   describe('while the chain is unreachable', () => {
+    let noise: ConsoleNoise | undefined;
     beforeAll(async () => {
+      noise = captureConsoleNoise(CHAIN_DISCONNECT_NOISE);
       await service.chainDown();
     });
+    afterAll(() => noise?.restore());
 
     it('answers every token endpoint with 503 CHAIN_UNAVAILABLE and Retry-After', async () => {
       const { Alice, Dave, Eve } = pairs();

@@ -137,7 +137,8 @@ describe('token endpoints (full service on the dev chain)', () => {
       expect((await ask('publisher-token', host, roomId)).status).toBe(200);
       await service.sudo('livestream', 'banRoom', roomId, '0x00');
       expectError(await ask('publisher-token', host, roomId), 409, 'ROOM_NOT_AVAILABLE');
-      expectError(await ask('viewer-token', pairs().Dave, roomId), 409, 'ROOM_NOT_LIVE');
+      expectError(await ask('viewer-token', pairs().Dave, roomId), 409, 'ROOM_NOT_AVAILABLE');
+      expectError(await ask('co-host-token', pairs().Dave, roomId), 409, 'ROOM_NOT_AVAILABLE');
     });
 
     it('refuses an unknown room with 404 ROOM_NOT_FOUND', async () => {
@@ -167,10 +168,10 @@ describe('token endpoints (full service on the dev chain)', () => {
       expect(participant.permission?.canPublish).toBe(false);
     });
 
-    it('refuses rooms that are Preparing or Ended with 409 ROOM_NOT_LIVE, and unknown rooms with 404', async () => {
+    it('refuses a Preparing room with 409 ROOM_NOT_LIVE, an Ended one with 409 ROOM_NOT_AVAILABLE, and unknown rooms with 404', async () => {
       // Dave holds a ticket for room 1, which is still Preparing.
       expectError(await ask('viewer-token', pairs().Dave, 1), 409, 'ROOM_NOT_LIVE');
-      expectError(await ask('viewer-token', pairs().Dave, 2), 409, 'ROOM_NOT_LIVE');
+      expectError(await ask('viewer-token', pairs().Dave, 2), 409, 'ROOM_NOT_AVAILABLE');
       expectError(await ask('viewer-token', pairs().Dave, 424_242), 404, 'ROOM_NOT_FOUND');
     });
 
@@ -251,9 +252,9 @@ describe('token endpoints (full service on the dev chain)', () => {
       expectError(await ask('co-host-token', coHost, 0), 403, 'NOT_CO_HOST');
     });
 
-    it('refuses rooms that are not live with 409 ROOM_NOT_LIVE and unknown rooms with 404 ROOM_NOT_FOUND', async () => {
+    it('refuses a Preparing room with 409 ROOM_NOT_LIVE, an Ended one with 409 ROOM_NOT_AVAILABLE, and unknown rooms with 404 ROOM_NOT_FOUND', async () => {
       expectError(await ask('co-host-token', pairs().Dave, 1), 409, 'ROOM_NOT_LIVE');
-      expectError(await ask('co-host-token', pairs().Dave, 2), 409, 'ROOM_NOT_LIVE');
+      expectError(await ask('co-host-token', pairs().Dave, 2), 409, 'ROOM_NOT_AVAILABLE');
       expectError(await ask('co-host-token', pairs().Eve, 31_337), 404, 'ROOM_NOT_FOUND');
     });
 

@@ -22,7 +22,12 @@ export function captureConsoleNoise(expected: RegExp): ConsoleNoise {
       else original(...args);
     });
   });
-  return { kept, restore: () => spies.forEach((spy) => spy.mockRestore()) };
+  return {
+    kept,
+    restore: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
+  };
 }
 
 /** captureConsoleNoise for the rest of the current test. */

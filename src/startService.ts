@@ -16,12 +16,12 @@ import { createAccountRateLimiter } from './http/middleware/rateLimits.js';
 import { LiveKitActionQueue } from './livekit/LiveKitActionQueue.js';
 import { LiveKitHealth } from './livekit/LiveKitHealth.js';
 import { LiveKitWebhooks } from './livekit/LiveKitWebhooks.js';
-import { livekitActionsFor } from './livekit/livekitActionsFor.js';
 import { PresenceReconciler } from './livekit/PresenceReconciler.js';
 import { RoomServiceGateway } from './livekit/RoomServiceGateway.js';
 import { TokenMinter } from './livekit/TokenMinter.js';
 import { healthReport } from './observability/healthReport.js';
 import { Metrics } from './observability/Metrics.js';
+import { livestreamPipeline } from './pipeline/livestreamPipeline.js';
 import { ViewerPresence } from './presence/ViewerPresence.js';
 import { RealtimeHub } from './realtime/RealtimeHub.js';
 import { WebSocketGateway } from './realtime/WebSocketGateway.js';
@@ -91,14 +91,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
 
   const chain = new PolkadotChainClient({ endpoint, logger: logger.child({ module: 'chain' }) });
   const follower = new FinalizedBlockFollower({ chain, logger });
-  const rooms = new ChainRooms({ chain, follower, logger });
+  const rooms = new ChainRooms({ chain, logger });
   const presence = new ViewerPresence();
-  follower.onBlock((block) => {
-    for (const event of block.events) {
-      if (event.name === 'LiveEnded' || event.name === 'RoomBanned') presence.clear(event.roomId);
-      if (event.name === 'ViewerKicked') presence.leave(event.roomId, event.data.viewer);
-    }
-  });
 
   const metrics = new Metrics();
   const workers = new WorkerSignatureVerifier();
@@ -129,13 +123,6 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     emptyTimeoutSeconds: config.livekit.roomEmptyTimeoutSeconds,
     maxParticipants: config.livekit.maxParticipants,
   };
-  // Enqueued, never awaited: LiveKit being slow or down must not hold up the follower.
-  follower.onBlock((block) => {
-    for (const event of block.events) {
-      const room = event.roomId === null ? undefined : rooms.index.get(event.roomId);
-      for (const action of livekitActionsFor(event, room, roomLimits)) livekitActions.enqueue(action);
-    }
-  });
   const webhooks = new LiveKitWebhooks({
     apiKey: config.livekit.apiKey,
     apiSecret: config.livekit.apiSecret,
@@ -143,7 +130,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     seen: replayGuard('webhook'),
     logger,
   });
-  const reconciler = new PresenceReconciler({ gateway: livekit, presence, index: rooms.index, logger });
+  const reconciler = new PresenceReconciler({ gateway: livekit, presence, index: rooms, logger });
   const tokens = new TokenService({ authenticator, rooms, minter, presence });
   const accountLimiter = createAccountRateLimiter({
     windowMs: config.rateLimit.accountWindowMs,
@@ -170,15 +157,16 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
         redis: redis ? redis.status : 'disabled',
         finalizedBlock: follower.cursor?.number ?? null,
         followerLagBlocks: follower.lagBlocks,
-        rooms: rooms.index.size,
+        rooms: rooms.size,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
         now: Date.now(),
       }),
   });
 
   const hub = new RealtimeHub({ rooms, presence, logger });
-  follower.onReset((head) => hub.reset(head.number));
-  follower.onBlock((block) => hub.publishBlock(block));
+  const pipeline = livestreamPipeline({ rooms, presence, livekit: livekitActions, roomLimits, hub });
+  follower.onReset(pipeline.reset);
+  follower.onBlock((block) => pipeline.apply(block, 'finalized'));
   const websockets = new WebSocketGateway({
     hub,
     authenticator,
@@ -293,7 +281,7 @@ function registerComponentMetrics(metrics: Metrics, c: MeasuredComponents): void
     'Chain connection losses (each is followed by a reconnect)',
     () => reconnects,
   );
-  metrics.gauge('livestream_rooms_indexed', 'Rooms in the in-memory index', () => c.rooms.index.size);
+  metrics.gauge('livestream_rooms_indexed', 'Rooms in the in-memory index', () => c.rooms.size);
   metrics.gauge('livestream_ws_connections', 'Open WebSocket connections', () => c.hub.stats.connections);
   metrics.gauge(
     'livestream_ws_rooms',

@@ -1,4 +1,4 @@
-import type { ChainEvent, FinalizedBlock } from '../../src/chain/livestreamEvents.js';
+import type { ChainBlock, ChainEvent } from '../../src/chain/livestreamEvents.js';
 import type { ChainEventMessage } from '../../src/realtime/chainEventMessage.js';
 
 /** Room 0 of the demo seed (//Alice's live room): every bench client subscribes to it. */
@@ -42,7 +42,7 @@ export function benchChainEvent(seq: number, t: number): ChainEvent {
   };
 }
 
-export function benchBlock(seq: number, t: number): FinalizedBlock {
+export function benchBlock(seq: number, t: number): ChainBlock {
   const event = benchChainEvent(seq, t);
   return { ...event.block, events: [event] };
 }

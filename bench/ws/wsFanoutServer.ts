@@ -197,7 +197,7 @@ async function startHub(chain: string | undefined): Promise<FanoutServer> {
   });
   const service = await startService({ config, logger: pino({ level: 'silent' }), port: 0 });
   const deadline = Date.now() + ROOM_READY_TIMEOUT_MS;
-  while (!(service.rooms.available && service.rooms.index.get(FANOUT_ROOM_ID))) {
+  while (!(service.rooms.available && service.rooms.get(FANOUT_ROOM_ID))) {
     if (Date.now() > deadline) throw new Error(`room ${FANOUT_ROOM_ID} not loaded from the dev chain`);
     await sleep(ROOM_READY_POLL_MS);
   }

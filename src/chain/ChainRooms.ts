@@ -1,57 +1,104 @@
 import type { Logger } from 'pino';
 import { AccessLookups } from './AccessLookups.js';
 import type { ChainClient } from './ChainClient.js';
-import type { FinalizedBlockFollower } from './FinalizedBlockFollower.js';
-import { RoomIndex } from './RoomIndex.js';
+import type { ChainBlock } from './livestreamEvents.js';
+import { RoomIndex, type RoomPage, type RoomQuery } from './RoomIndex.js';
 import { changedRoomIds } from './roomEvents.js';
+import type { BlockRef, ChainRoom, RoomStatus } from './types.js';
 
 export interface ChainRoomsOptions {
   chain: ChainClient;
-  follower: FinalizedBlockFollower;
   logger: Logger;
 }
 
 /**
- * Rooms and access facts as of the last processed finalized block: the room index is loaded at
- * the follower's (re)start and each changed room is re-read at the block that changed it.
+ * Rooms and access facts as of the last block the pipeline applied: the room index is loaded at a
+ * (re)start and each changed room is re-read at the block that changed it; ticket, blacklist and
+ * co-host answers are read at that block and cached until an event changes them.
  */
 export class ChainRooms {
-  readonly index = new RoomIndex();
-  readonly lookups: AccessLookups;
+  readonly #index = new RoomIndex();
+  readonly #lookups: AccessLookups;
   readonly #chain: ChainClient;
-  readonly #follower: FinalizedBlockFollower;
+  readonly #log: Logger;
   /**
    * The block whose state the index and the lookups show. It moves together with the cache
-   * invalidation, before the follower's cursor (which waits for every later handler): a lookup
+   * invalidation, before the follower's cursor (which waits for every later stage): a lookup
    * made in between must read the new block, or it would cache the old answer.
    */
   #appliedHash: string | null = null;
 
   constructor(options: ChainRoomsOptions) {
     this.#chain = options.chain;
-    this.#follower = options.follower;
-    const log = options.logger.child({ module: 'rooms' });
-    this.lookups = new AccessLookups({ chain: this.#chain, at: () => this.#appliedHash });
-    this.#follower.onReset(async (head) => {
-      const started = Date.now();
-      const rooms = await this.#chain.rooms(head.hash);
-      this.index.load(rooms);
-      this.lookups.clear();
-      this.#appliedHash = head.hash;
-      log.info({ rooms: rooms.length, block: head.number, ms: Date.now() - started }, 'room index loaded');
-    });
-    this.#follower.onBlock(async (block) => {
-      const ids = changedRoomIds(block.events);
-      if (ids.length > 0) {
-        for (const [id, room] of await this.#chain.roomsById(ids, block.hash)) this.index.put(id, room);
-      }
-      this.lookups.apply(block.events);
-      this.#appliedHash = block.hash;
-    });
+    this.#log = options.logger.child({ module: 'rooms' });
+    this.#lookups = new AccessLookups({ chain: this.#chain, at: () => this.#appliedHash });
+  }
+
+  /** Replaces everything with the chain's state at `head` (start, or another chain). */
+  async load(head: BlockRef): Promise<void> {
+    const started = Date.now();
+    const rooms = await this.#chain.rooms(head.hash);
+    this.#index.load(rooms);
+    this.#lookups.clear();
+    this.#appliedHash = head.hash;
+    this.#log.info(
+      { rooms: rooms.length, block: head.number, ms: Date.now() - started },
+      'room index loaded',
+    );
+  }
+
+  /** Re-reads, at the block, each room its events changed. */
+  async applyRoomChanges(block: ChainBlock): Promise<void> {
+    const ids = changedRoomIds(block.events);
+    if (ids.length === 0) return;
+    for (const [id, room] of await this.#chain.roomsById(ids, block.hash)) this.#index.put(id, room);
+  }
+
+  /** Drops the cached answers the block's events changed; later reads are made at the block. */
+  applyAccessChanges(block: ChainBlock): void {
+    this.#lookups.apply(block.events);
+    this.#appliedHash = block.hash;
   }
 
   /** True when token checks can be answered: the chain is up and the index is loaded. */
   get available(): boolean {
-    return this.#chain.status === 'connected' && this.index.loaded && this.#follower.cursor !== null;
+    return this.#chain.status === 'connected' && this.#index.loaded && this.#appliedHash !== null;
+  }
+
+  get loaded(): boolean {
+    return this.#index.loaded;
+  }
+
+  get size(): number {
+    return this.#index.size;
+  }
+
+  /** Changes whenever any room changes. */
+  get version(): number {
+    return this.#index.version;
+  }
+
+  get(roomId: number): ChainRoom | undefined {
+    return this.#index.get(roomId);
+  }
+
+  query(query: RoomQuery): RoomPage {
+    return this.#index.query(query);
+  }
+
+  idsWithStatus(status: RoomStatus): readonly number[] {
+    return this.#index.idsWithStatus(status);
+  }
+
+  hasTicket(roomId: number, accountId: Uint8Array): Promise<boolean> {
+    return this.#lookups.hasTicket(roomId, accountId);
+  }
+
+  isBlacklisted(roomId: number, accountId: Uint8Array): Promise<boolean> {
+    return this.#lookups.isBlacklisted(roomId, accountId);
+  }
+
+  coHosts(roomId: number): Promise<string[]> {
+    return this.#lookups.coHosts(roomId);
   }
 }

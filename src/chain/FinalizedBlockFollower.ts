@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { ChainClient } from './ChainClient.js';
-import type { FinalizedBlock } from './livestreamEvents.js';
+import type { ChainBlock } from './livestreamEvents.js';
 import type { BlockRef } from './types.js';
 
-export type BlockHandler = (block: FinalizedBlock) => void | Promise<void>;
+export type BlockHandler = (block: ChainBlock) => void | Promise<void>;
 /** Called when following (re)starts from `head` without history: load state at `head`. */
 export type ResetHandler = (head: BlockRef) => void | Promise<void>;
 
@@ -128,7 +128,7 @@ export class FinalizedBlockFollower {
       const hash = await this.#chain.blockHash(number);
       if (hash === null) return;
       const ref = { number, hash };
-      const block: FinalizedBlock = { ...ref, events: await this.#chain.livestreamEvents(ref) };
+      const block: ChainBlock = { ...ref, events: await this.#chain.livestreamEvents(ref) };
       for (const handler of this.#blockHandlers) await handler(block);
       this.#cursor = ref;
     }

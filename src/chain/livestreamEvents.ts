@@ -74,7 +74,7 @@ export type ChainEvent = {
 }[LivestreamEventName];
 
 /** A block's `Livestream` events, in order. */
-export interface FinalizedBlock extends BlockRef {
+export interface ChainBlock extends BlockRef {
   events: ChainEvent[];
 }
 

@@ -13,7 +13,8 @@ const RECONCILED_STATUSES = ['Live', 'Paused'] as const;
 export interface PresenceReconcilerOptions {
   gateway: LiveKitGateway;
   presence: ViewerPresence;
-  index: RoomIndex;
+  /** Rooms as of the last block: which are live, and each one's status. */
+  index: Pick<RoomIndex, 'get' | 'idsWithStatus'>;
   logger: Logger;
   intervalMs?: number;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ChainRooms } from '../chain/ChainRooms.js';
-import type { FinalizedBlock } from '../chain/livestreamEvents.js';
+import type { ChainBlock } from '../chain/livestreamEvents.js';
 import type { ViewerPresence } from '../presence/ViewerPresence.js';
 import type { ClientConnection } from './ClientConnection.js';
 import { compareEventIds, type Route, routeChainEvent } from './chainEventMessage.js';
@@ -149,8 +149,8 @@ export class RealtimeHub {
    * `room:reset` when they are no longer all buffered); then the `room:joined` snapshot.
    */
   join(conn: ClientConnection, roomId: number, since?: string): WsErrorCode | null {
-    const room = this.#rooms.index.get(roomId);
-    if (!room) return this.#rooms.index.loaded ? 'ROOM_NOT_FOUND' : 'CHAIN_UNAVAILABLE';
+    const room = this.#rooms.get(roomId);
+    if (!room) return this.#rooms.loaded ? 'ROOM_NOT_FOUND' : 'CHAIN_UNAVAILABLE';
     if (!conn.rooms.has(roomId) && conn.rooms.size >= this.#maxRooms) return 'TOO_MANY_ROOMS';
     if (since !== undefined) {
       // An id past everything published here comes from another chain (a reset dev chain) or a
@@ -193,7 +193,7 @@ export class RealtimeHub {
   }
 
   /** Publishes a finalized block's events (once each, even if the block is handled again). */
-  publishBlock(block: FinalizedBlock): void {
+  publishBlock(block: ChainBlock): void {
     for (const event of block.events) {
       if (compareEventIds(event.id, this.#lastEventId) <= 0) continue;
       this.#lastEventId = event.id;

@@ -71,13 +71,13 @@ export class TokenService {
     const room = this.#room(request.roomId);
     const facts = { blacklisted: false, hasTicket: false, isCoHost: false };
     if (room && viewerNeedsFacts(room)) {
-      const lookups = this.#rooms.lookups;
+      const rooms = this.#rooms;
       const ticketMatters = needsTicket(room, caller.address);
       const [blacklisted, hasTicket, coHosts] = await this.#read(() =>
         Promise.all([
-          lookups.isBlacklisted(room.id, caller.accountId),
-          ticketMatters ? lookups.hasTicket(room.id, caller.accountId) : false,
-          ticketMatters ? lookups.coHosts(room.id) : Promise.resolve<string[]>([]),
+          rooms.isBlacklisted(room.id, caller.accountId),
+          ticketMatters ? rooms.hasTicket(room.id, caller.accountId) : false,
+          ticketMatters ? rooms.coHosts(room.id) : Promise.resolve<string[]>([]),
         ]),
       );
       Object.assign(facts, { blacklisted, hasTicket, isCoHost: coHosts.includes(caller.address) });
@@ -97,7 +97,7 @@ export class TokenService {
     const room = this.#room(request.roomId);
     // Only a live or paused room's co-hosts matter: other rooms are refused without a chain read.
     const coHosts =
-      room && viewerNeedsFacts(room) ? await this.#read(() => this.#rooms.lookups.coHosts(room.id)) : [];
+      room && viewerNeedsFacts(room) ? await this.#read(() => this.#rooms.coHosts(room.id)) : [];
     deny(coHostAccess(room, coHosts.includes(caller.address)));
     return this.#minter.mint({
       identity: caller.address,
@@ -123,7 +123,7 @@ export class TokenService {
 
   #room(roomId: number): ChainRoom | undefined {
     this.#ensureChain();
-    return this.#rooms.index.get(roomId);
+    return this.#rooms.get(roomId);
   }
 
   #ensureChain(): void {

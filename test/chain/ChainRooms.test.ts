@@ -7,6 +7,9 @@ import { PolkadotChainClient } from '../../src/chain/PolkadotChainClient.js';
 import type { SubmitOutcome } from '../../src/devchain/DevChain.js';
 import { UNIT } from '../../src/devchain/metadata/stardustMetadata.js';
 import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';
+import { BlockPipeline } from '../../src/pipeline/BlockPipeline.js';
+import { accessCacheStage } from '../../src/pipeline/stages/accessCacheStage.js';
+import { roomIndexStage } from '../../src/pipeline/stages/roomIndexStage.js';
 import { CHAIN_DISCONNECT_NOISE, expectConsoleNoise } from '../support/consoleNoise.js';
 import { FollowerWatch } from '../support/FollowerWatch.js';
 import { captureLogs } from '../support/logCapture.js';
@@ -24,7 +27,11 @@ async function follow(url: string): Promise<Following> {
   const { logger } = captureLogs('warn');
   const chain = new PolkadotChainClient({ endpoint: url, logger });
   const follower = new FinalizedBlockFollower({ chain, logger });
-  const rooms = new ChainRooms({ chain, follower, logger });
+  const rooms = new ChainRooms({ chain, logger });
+  // The chain's own stages of the block pipeline, as the service runs them.
+  const pipeline = new BlockPipeline([roomIndexStage(rooms), accessCacheStage(rooms)]);
+  follower.onReset(pipeline.reset);
+  follower.onBlock((block) => pipeline.apply(block, 'finalized'));
   const watch = new FollowerWatch(follower);
   follower.start();
   return {
@@ -70,9 +77,9 @@ describe('ChainRooms', () => {
 
   it('loads every room of the chain at start', () => {
     expect(following.rooms.available).toBe(true);
-    expect(following.rooms.index.size).toBe(4);
-    expect(following.rooms.index.get(0)).toMatchObject({ title: "Alice's live show 🎥", status: 'Live' });
-    expect(following.rooms.index.get(2)).toMatchObject({ status: 'Ended', endedAt: expect.any(Number) });
+    expect(following.rooms.size).toBe(4);
+    expect(following.rooms.get(0)).toMatchObject({ title: "Alice's live show 🎥", status: 'Live' });
+    expect(following.rooms.get(2)).toMatchObject({ status: 'Ended', endedAt: expect.any(Number) });
   });
 
   it('lists a created room, then shows it Live, then Ended, from finalized events', async () => {
@@ -93,26 +100,26 @@ describe('ChainRooms', () => {
       ),
     );
     await synced();
-    const created = following.rooms.index.get(id);
+    const created = following.rooms.get(id);
     expect(created).toMatchObject({ id, host: host.address, title: '生命周期 🔁', status: 'Preparing' });
     expect(
-      following.rooms.index.query({ status: 'Preparing', page: 1, limit: 100 }).rooms.map((r) => r.id),
+      following.rooms.query({ status: 'Preparing', page: 1, limit: 100 }).rooms.map((r) => r.id),
     ).toContain(id);
 
     ok(await dev.chain.send(host, 'livestream', 'startLive', id));
     await synced();
-    expect(following.rooms.index.get(id)).toMatchObject({ status: 'Live', startedAt: expect.any(Number) });
-    const live = following.rooms.index.query({ status: 'Live', page: 1, limit: 100 }).rooms.map((r) => r.id);
+    expect(following.rooms.get(id)).toMatchObject({ status: 'Live', startedAt: expect.any(Number) });
+    const live = following.rooms.query({ status: 'Live', page: 1, limit: 100 }).rooms.map((r) => r.id);
     expect(live).toContain(id);
     expect(
-      following.rooms.index.query({ status: 'Preparing', page: 1, limit: 100 }).rooms.map((r) => r.id),
+      following.rooms.query({ status: 'Preparing', page: 1, limit: 100 }).rooms.map((r) => r.id),
     ).not.toContain(id);
 
     ok(await dev.chain.send(host, 'livestream', 'endLive', id));
     await synced();
-    expect(following.rooms.index.get(id)).toMatchObject({ status: 'Ended', endedAt: expect.any(Number) });
+    expect(following.rooms.get(id)).toMatchObject({ status: 'Ended', endedAt: expect.any(Number) });
     expect(
-      following.rooms.index.query({ status: 'Live', page: 1, limit: 100 }).rooms.map((r) => r.id),
+      following.rooms.query({ status: 'Live', page: 1, limit: 100 }).rooms.map((r) => r.id),
     ).not.toContain(id);
   });
 
@@ -124,7 +131,7 @@ describe('ChainRooms', () => {
       ok(await dev.chain.send(host, 'livestream', 'createRoom', 'Big', null, 'Paid', null, price)),
     );
     await synced();
-    expect(following.rooms.index.get(id)?.ticketPrice).toBe(price.toString());
+    expect(following.rooms.get(id)?.ticketPrice).toBe(price.toString());
   });
 
   it('answers a ticket lookup with the new state as soon as the purchase block is processed', async () => {
@@ -132,10 +139,10 @@ describe('ChainRooms', () => {
     ok(await dev.chain.send('Alice', 'balances', 'transferKeepAlive', viewer.address, 100n * UNIT));
     await synced();
     // Cached "no ticket" first: the purchase event must invalidate it.
-    expect(await following.rooms.lookups.hasTicket(3, viewer.publicKey)).toBe(false);
+    expect(await following.rooms.hasTicket(3, viewer.publicKey)).toBe(false);
     ok(await dev.chain.send(viewer, 'livestream', 'buyTicket', 3));
     await synced();
-    expect(await following.rooms.lookups.hasTicket(3, viewer.publicKey)).toBe(true);
+    expect(await following.rooms.hasTicket(3, viewer.publicKey)).toBe(true);
   });
 
   it('answers lookups made by later handlers of the same block with that block state', async () => {
@@ -145,38 +152,38 @@ describe('ChainRooms', () => {
     const viewer = testPair('sr25519', 'ChainRoomsTicketRace');
     ok(await dev.chain.send('Alice', 'balances', 'transferKeepAlive', viewer.address, 100n * UNIT));
     await synced();
-    expect(await following.rooms.lookups.hasTicket(3, viewer.publicKey)).toBe(false);
+    expect(await following.rooms.hasTicket(3, viewer.publicKey)).toBe(false);
     const seenInHandler = new Promise<boolean>((resolve) => {
       following.follower.onBlock(async (block) => {
         if (block.events.some((e) => e.name === 'TicketPurchased' && e.data.buyer === viewer.address)) {
-          resolve(await following.rooms.lookups.hasTicket(3, viewer.publicKey));
+          resolve(await following.rooms.hasTicket(3, viewer.publicKey));
         }
       });
     });
     ok(await dev.chain.send(viewer, 'livestream', 'buyTicket', 3));
     expect(await seenInHandler).toBe(true);
     await synced();
-    expect(await following.rooms.lookups.hasTicket(3, viewer.publicKey)).toBe(true);
+    expect(await following.rooms.hasTicket(3, viewer.publicKey)).toBe(true);
   });
 
   it('drops cached blacklist and co-host answers when kick, unban and co-host events arrive', async () => {
     const viewer = testPair('sr25519', 'ChainRoomsKicked');
-    expect(await following.rooms.lookups.isBlacklisted(0, viewer.publicKey)).toBe(false);
+    expect(await following.rooms.isBlacklisted(0, viewer.publicKey)).toBe(false);
     ok(await dev.chain.send('Alice', 'livestream', 'kickViewer', 0, viewer.address));
     await synced();
-    expect(await following.rooms.lookups.isBlacklisted(0, viewer.publicKey)).toBe(true);
+    expect(await following.rooms.isBlacklisted(0, viewer.publicKey)).toBe(true);
     ok(await dev.chain.send('Alice', 'livestream', 'removeFromBlacklist', 0, viewer.address));
     await synced();
-    expect(await following.rooms.lookups.isBlacklisted(0, viewer.publicKey)).toBe(false);
+    expect(await following.rooms.isBlacklisted(0, viewer.publicKey)).toBe(false);
 
-    const before = await following.rooms.lookups.coHosts(0);
+    const before = await following.rooms.coHosts(0);
     expect(before).toEqual([dev.chain.pairs.Eve.address]);
     ok(await dev.chain.send('Alice', 'livestream', 'startCoHost', 0, viewer.address));
     await synced();
-    expect(await following.rooms.lookups.coHosts(0)).toEqual([dev.chain.pairs.Eve.address, viewer.address]);
+    expect(await following.rooms.coHosts(0)).toEqual([dev.chain.pairs.Eve.address, viewer.address]);
     ok(await dev.chain.send('Alice', 'livestream', 'endCoHost', 0, viewer.address));
     await synced();
-    expect(await following.rooms.lookups.coHosts(0)).toEqual([dev.chain.pairs.Eve.address]);
+    expect(await following.rooms.coHosts(0)).toEqual([dev.chain.pairs.Eve.address]);
   });
 });
 
@@ -188,7 +195,7 @@ describe('ChainRooms on a replaced chain', () => {
     let second: RunningDevChain | undefined;
     try {
       await following.watch.reached(first.chain.finalized.number);
-      expect(following.rooms.index.size).toBe(4);
+      expect(following.rooms.size).toBe(4);
       const resetsBefore = following.follower.resets;
 
       const disconnected = new Promise<void>((resolve) => {
@@ -212,8 +219,8 @@ describe('ChainRooms on a replaced chain', () => {
       await following.watch.reached(second.chain.finalized.number);
 
       expect(following.follower.resets).toBe(resetsBefore + 1);
-      expect(following.rooms.index.size).toBe(7);
-      expect(following.rooms.index.get(0)?.title).toBe('Room 0');
+      expect(following.rooms.size).toBe(7);
+      expect(following.rooms.get(0)?.title).toBe('Room 0');
       expect(following.rooms.available).toBe(true);
 
       // And it follows the new chain from there.
@@ -222,7 +229,7 @@ describe('ChainRooms on a replaced chain', () => {
         ok(await second.chain.send(host, 'livestream', 'createRoom', 'After', null, 'Normal', null, null)),
       );
       await following.watch.reached(second.chain.finalized.number);
-      expect(following.rooms.index.get(id)).toMatchObject({ title: 'After', host: host.address });
+      expect(following.rooms.get(id)).toMatchObject({ title: 'After', host: host.address });
     } finally {
       await following.close();
       await second?.close();

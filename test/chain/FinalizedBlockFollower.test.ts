@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainStatus } from '../../src/chain/ChainClient.js';
 import { FinalizedBlockFollower } from '../../src/chain/FinalizedBlockFollower.js';
-import type { FinalizedBlock } from '../../src/chain/livestreamEvents.js';
+import type { ChainBlock } from '../../src/chain/livestreamEvents.js';
 import { PolkadotChainClient } from '../../src/chain/PolkadotChainClient.js';
 import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';
 import { CHAIN_DISCONNECT_NOISE, expectConsoleNoise } from '../support/consoleNoise.js';
@@ -28,7 +28,7 @@ describe('FinalizedBlockFollower (real @polkadot/api against the dev chain)', ()
   let chain: PolkadotChainClient;
   let follower: FinalizedBlockFollower;
   let watch: FollowerWatch;
-  const blocks: FinalizedBlock[] = [];
+  const blocks: ChainBlock[] = [];
   const resets: number[] = [];
 
   beforeAll(async () => {
@@ -136,7 +136,7 @@ describe('FinalizedBlockFollower (real @polkadot/api against the dev chain)', ()
     );
     expect(outcome.success).toBe(true);
     await watch.reached(dev.chain.finalized.number);
-    const block = blocks.at(-1) as FinalizedBlock;
+    const block = blocks.at(-1) as ChainBlock;
     const kicked = block.events.find((e) => e.name === 'ViewerKicked');
     expect(kicked?.id).toMatch(new RegExp(`^${block.number}-\\d+$`));
     const again = await chain.livestreamEvents({ number: block.number, hash: block.hash });

@@ -213,7 +213,7 @@ describe('chain events drive LiveKit', () => {
     await chain(host, 'kickViewer', id, kicked.address);
     const replay = async () => {
       for (const event of events.filter((e) => e.roomId === id)) {
-        for (const action of livekitActionsFor(event, svc.rooms.index.get(id), limits())) {
+        for (const action of livekitActionsFor(event, svc.rooms.get(id), limits())) {
           svc.livekitActions.enqueue(action);
         }
       }
@@ -239,7 +239,7 @@ describe('chain events drive LiveKit', () => {
     const ended = events.filter((e) => e.roomId === id && e.name === 'LiveEnded');
     expect(ended).toHaveLength(1);
     for (const event of ended) {
-      for (const action of livekitActionsFor(event, svc.rooms.index.get(id), limits())) {
+      for (const action of livekitActionsFor(event, svc.rooms.get(id), limits())) {
         svc.livekitActions.enqueue(action);
       }
     }

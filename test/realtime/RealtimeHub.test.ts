@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FinalizedBlock } from '../../src/chain/livestreamEvents.js';
+import type { ChainBlock } from '../../src/chain/livestreamEvents.js';
 import { MAX_BUFFERED_BYTES } from '../../src/realtime/ClientConnection.js';
 import { RoomReplayBuffer } from '../../src/realtime/RoomReplayBuffer.js';
 import { startTestGateway, type TestGateway } from '../support/startTestGateway.js';
@@ -16,7 +16,7 @@ import { type WsMessage, WsTestClient } from '../support/WsTestClient.js';
 const ROOM = 0;
 
 /** A synthetic finalized block of `count` room events of ~`padBytes` each, for a hub built in a test. */
-function syntheticBlock(number: number, count: number, padBytes = 0): FinalizedBlock {
+function syntheticBlock(number: number, count: number, padBytes = 0): ChainBlock {
   const hash = `0x${number.toString(16).padStart(64, '0')}`;
   const events = Array.from({ length: count }, (_, index) => ({
     id: `${number}-${index}`,

@@ -79,8 +79,8 @@ export function livestreamRouter(deps: LivestreamRouterDeps): Router {
   // Reads first: they are most of the traffic, and every route before the matching one costs a match.
   router.get('/room/:roomId', (req, res) => {
     const { roomId } = RoomParams.parse(req.params);
-    if (!rooms.index.loaded) throw chainUnavailable();
-    const room = rooms.index.get(roomId);
+    if (!rooms.loaded) throw chainUnavailable();
+    const room = rooms.get(roomId);
     if (!room) throw new AppError('ROOM_NOT_FOUND', 'room does not exist');
     res.json(withViewers(room));
   });
@@ -89,12 +89,12 @@ export function livestreamRouter(deps: LivestreamRouterDeps): Router {
   const pages = new PageCache();
   router.get('/rooms', (req, res) => {
     const query = RoomsQuery.parse(req.query);
-    if (!rooms.index.loaded) throw chainUnavailable();
-    const version = `${rooms.index.version}:${presence.version}`;
+    if (!rooms.loaded) throw chainUnavailable();
+    const version = `${rooms.version}:${presence.version}`;
     const key = `${query.status ?? ''}|${query.type ?? ''}|${query.host ?? ''}|${query.page}|${query.limit}`;
     let page = pages.get(version, key);
     if (page === undefined) {
-      const found = rooms.index.query(query);
+      const found = rooms.query(query);
       page = jsonPage({
         rooms: found.rooms.map(withViewers),
         total: found.total,

@@ -125,7 +125,7 @@ describe('health and chain outages (full service on the dev chain)', () => {
   it('serves tokens again once the chain is back, with what was finalized meanwhile', async () => {
     // Finalized while the service could not see it: Bob opens his paid room (Dave has a ticket).
     await service.devchain.chain.send('Bob', 'livestream', 'startLive', 1);
-    expect(service.rooms.index.get(1)?.status).toBe('Preparing');
+    expect(service.rooms.get(1)?.status).toBe('Preparing');
 
     await service.chainUp();
 

@@ -122,7 +122,7 @@ describe('token endpoints (full service on the dev chain)', () => {
       await service.send(host, 'livestream', 'startLive', roomId);
       expect(await claims()).toEqual({ ...PUBLISHER_GRANT, room: `room-${roomId}` });
       await service.send(host, 'livestream', 'pauseLive', roomId);
-      expect(service.rooms.index.get(roomId)?.status).toBe('Paused');
+      expect(service.rooms.get(roomId)?.status).toBe('Paused');
       expect(await claims()).toEqual({ ...PUBLISHER_GRANT, room: `room-${roomId}` });
       // Viewers may stay in a paused room too.
       expect((await ask('viewer-token', pairs().Dave, roomId)).status).toBe(200);

@@ -1,0 +1,17 @@
+import { presenceRule } from '../../presence/presenceRule.js';
+import type { ViewerPresence } from '../../presence/ViewerPresence.js';
+import type { BlockStage } from '../BlockStage.js';
+
+/** (3) Presence follows the chain: ended and banned rooms are emptied, kicked viewers leave. */
+export function presenceStage(presence: Pick<ViewerPresence, 'clear' | 'leave'>): BlockStage {
+  return {
+    name: 'presence',
+    apply: (block) => {
+      for (const event of block.events) {
+        const effect = presenceRule(event);
+        if (effect?.op === 'clear') presence.clear(effect.roomId);
+        else if (effect?.op === 'leave') presence.leave(effect.roomId, effect.identity);
+      }
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { ChainRoom } from '../../../src/chain/types.js';
+import type { LiveKitAction } from '../../../src/livekit/livekitActionsFor.js';
+import { livekitStage } from '../../../src/pipeline/stages/livekitStage.js';
+import { ALICE, BOB, chainEvent } from '../../support/chainEvents.js';
+
+const BLOCK = { number: 8, hash: '0x08' };
+const LIMITS = { emptyTimeoutSeconds: 60, maxParticipants: 10 };
+const ROOM: ChainRoom = {
+  id: 6,
+  host: ALICE,
+  title: 'Six',
+  description: null,
+  roomType: 'MultiHost',
+  status: 'Live',
+  coverCid: null,
+  totalViewers: 0,
+  peakViewers: 0,
+  totalGifts: '0',
+  ticketPrice: null,
+  createdAt: 1,
+  startedAt: 8,
+  endedAt: null,
+};
+
+describe('livekitStage', () => {
+  it('queues the LiveKit actions of every event, in order, with the room as the index has it now', async () => {
+    const queued: LiveKitAction[] = [];
+    const stage = livekitStage({
+      room: (roomId) => (roomId === ROOM.id ? ROOM : undefined),
+      enqueue: (action) => queued.push(action),
+      limits: LIMITS,
+    });
+    const events = [
+      chainEvent('LiveStarted', { roomId: 6, startedAt: 8 }, { block: BLOCK, index: 0 }),
+      chainEvent('GiftSent', { roomId: 6 }, { block: BLOCK, index: 1 }),
+      chainEvent('CoHostStarted', { roomId: 6, coHost: BOB }, { block: BLOCK, index: 2 }),
+      chainEvent('RoomBanned', { roomId: 7 }, { block: BLOCK, index: 3 }),
+    ];
+    await stage.apply({ ...BLOCK, events }, 'finalized');
+    expect(queued.map((action) => [action.kind, action.room])).toEqual([
+      ['createRoom', 'room-6'],
+      ['setPermission', 'room-6'],
+      ['deleteRoom', 'room-7'],
+    ]);
+    const [created] = queued;
+    expect(created?.kind === 'createRoom' && JSON.parse(created.input.metadata)).toEqual({
+      roomId: 6,
+      host: ALICE,
+      roomType: 'MultiHost',
+    });
+  });
+});

@@ -48,6 +48,12 @@ export interface SignedMessageInput {
   message: string;
 }
 
+/** A signed message whose signature verified, not yet marked used (`consume`). */
+export interface VerifiedMessage {
+  readonly account: Account;
+  readonly replayKey: string;
+}
+
 /**
  * Turns a wallet-signed message into the account that signed it: cheap checks first
  * (address, signature shape, time window, already used), then the signature, and only then is the
@@ -69,7 +75,17 @@ export class SignedMessageAuthenticator {
     this.#now = options.now ?? Date.now;
   }
 
+  /** `verify`, then `consume`: the account that signed `input`, its message now used. */
   async authenticate(input: SignedMessageInput): Promise<Account> {
+    return this.consume(await this.verify(input));
+  }
+
+  /**
+   * Every check but the single use: the message is valid and not yet used, and its signature
+   * verifies. Nothing is recorded, so a caller may refuse the request (a per-account limit) without
+   * burning the message.
+   */
+  async verify(input: SignedMessageInput): Promise<VerifiedMessage> {
     const { address, signature, timestamp, message } = input;
     if (typeof message !== 'string' || message.length > MAX_SIGNED_MESSAGE_CHARS) {
       throw new AppError('VALIDATION_ERROR', 'Invalid signed message');
@@ -95,11 +111,16 @@ export class SignedMessageAuthenticator {
     }
     const valid = await this.#verifier.verify(stringToU8a(message), hexToU8a(signature), account.accountId);
     if (!valid) throw new AppError('INVALID_SIGNATURE', 'Invalid signature');
+    return { account, replayKey };
+  }
+
+  /** Marks a verified message used: its account, or SIGNATURE_REUSED when it already was. */
+  async consume(verified: VerifiedMessage): Promise<Account> {
     // Another request with the same message may have been verified meanwhile: the claim is the arbiter.
-    if (!(await this.#replayGuard.claim(replayKey, REPLAY_TTL_PER_MAX_AGE * this.#maxAgeMs))) {
+    if (!(await this.#replayGuard.claim(verified.replayKey, REPLAY_TTL_PER_MAX_AGE * this.#maxAgeMs))) {
       throw new AppError('SIGNATURE_REUSED', 'Signed message already used');
     }
-    return account;
+    return verified.account;
   }
 }
 

@@ -58,6 +58,8 @@ export interface Config {
   readonly rateLimit: {
     readonly ipWindowMs: number;
     readonly ipMaxRequests: number;
+    /** Failed signature checks per client IP per `ipWindowMs`. */
+    readonly ipSignatureFailures: number;
     readonly accountWindowMs: number;
     readonly accountMaxRequests: number;
   };

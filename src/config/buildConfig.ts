@@ -43,6 +43,7 @@ export function buildConfig(env: Env): Config {
     rateLimit: {
       ipWindowMs: env.RATE_LIMIT_WINDOW_MS,
       ipMaxRequests: env.RATE_LIMIT_IP_MAX,
+      ipSignatureFailures: env.RATE_LIMIT_SIGNATURE_FAILURES,
       accountWindowMs: env.RATE_LIMIT_ACCOUNT_WINDOW_MS,
       accountMaxRequests: env.RATE_LIMIT_ACCOUNT_MAX,
     },

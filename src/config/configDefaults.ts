@@ -42,6 +42,11 @@ export const DEFAULT_RATE_LIMIT_IP_MAX_REQUESTS = 600;
 export const DEFAULT_RATE_LIMIT_ACCOUNT_WINDOW_MS = 60 * 1000;
 /** The tight limit: token requests per account per window. */
 export const DEFAULT_RATE_LIMIT_ACCOUNT_MAX_REQUESTS = 20;
+/**
+ * Failed signature checks per client IP per RATE_LIMIT_WINDOW_MS before that IP's signed requests are
+ * refused without a check: a wallet that signs correctly never fails, so this only meets floods.
+ */
+export const DEFAULT_RATE_LIMIT_SIGNATURE_FAILURES = 30;
 export const MIN_RATE_LIMIT_WINDOW_MS = 1000;
 export const MAX_RATE_LIMIT_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const MAX_RATE_LIMIT_REQUESTS = 1_000_000;

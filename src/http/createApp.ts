@@ -9,6 +9,7 @@ import { buildProtocolDocument } from '../realtime/protocolDocument.js';
 import type { TokenService } from '../tokens/TokenService.js';
 import { createHttpApp, type HttpAppConfig } from './createHttpApp.js';
 import type { RateLimitStoreFactory } from './middleware/rateLimits.js';
+import { SignatureFailureLimit } from './middleware/SignatureFailureLimit.js';
 import { buildOpenApiDocument } from './openApiDocument.js';
 import { healthRouter } from './routes/healthRouter.js';
 import { mountLiveKitWebhook } from './routes/livekitWebhookRoute.js';
@@ -35,6 +36,12 @@ export interface AppDeps {
 
 /** The whole HTTP API; never listens (the composition root serves it, tests use supertest). */
 export function createApp(deps: AppDeps): Express {
+  const signatureFailures = new SignatureFailureLimit({
+    windowMs: deps.config.rateLimit.ipWindowMs,
+    limit: deps.config.rateLimit.ipSignatureFailures,
+    logger: deps.logger,
+    ...(deps.createRateLimitStore ? { createStore: deps.createRateLimitStore } : {}),
+  });
   const health = healthRouter({ report: deps.health, ready: () => deps.rooms.available });
   return createHttpApp({
     config: deps.config,
@@ -51,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
           rooms: deps.rooms,
           presence: deps.presence,
           accountLimiter: deps.accountLimiter,
+          signatureFailures,
           metrics: deps.metrics,
         }),
       );

@@ -7,7 +7,7 @@ import {
   viewerNeedsFacts,
 } from '../access/roomAccess.js';
 import type { Account } from '../auth/parseAccount.js';
-import type { SignedMessageAuthenticator } from '../auth/SignedMessageAuthenticator.js';
+import type { SignedMessageAuthenticator, VerifiedMessage } from '../auth/SignedMessageAuthenticator.js';
 import { roomMessage } from '../auth/signedMessages.js';
 import type { ChainRooms } from '../chain/ChainRooms.js';
 import type { ChainRoom } from '../chain/types.js';
@@ -28,6 +28,12 @@ export interface SignedRoomRequest {
   timestamp: number;
 }
 
+/** A signed room request whose signature verified (`TokenService.verify`); its message is not used yet. */
+export interface VerifiedRoomRequest {
+  roomId: number;
+  verified: VerifiedMessage;
+}
+
 export interface TokenServiceOptions {
   authenticator: SignedMessageAuthenticator;
   rooms: ChainRooms;
@@ -45,7 +51,11 @@ const DENIAL_MESSAGES: Record<AccessDenial, string> = {
   NOT_CO_HOST: 'caller is not an active co-host of this room',
 };
 
-/** The token endpoints' use cases: verify the wallet, check the chain, mint the grant. */
+/**
+ * The token endpoints' use cases: verify the wallet, check the chain, mint the grant. Verifying is a
+ * step of its own, so the caller can count the request against the account it proved to hold (and
+ * only then) before the message is used.
+ */
 export class TokenService {
   readonly #auth: SignedMessageAuthenticator;
   readonly #rooms: ChainRooms;
@@ -59,14 +69,23 @@ export class TokenService {
     this.#presence = options.presence;
   }
 
-  async issuePublisherToken(request: SignedRoomRequest): Promise<MintedToken> {
+  /**
+   * The account that signed `request`, once its signature verifies. `needsChain`: refuse early (before
+   * the costly signature check) when the chain's facts are unknown, for the requests that need them.
+   */
+  async verify(request: SignedRoomRequest, options: { needsChain: boolean }): Promise<VerifiedMessage> {
+    if (options.needsChain) this.#ensureChain();
+    return this.#auth.verify({ ...request, message: roomMessage(request.roomId, request.timestamp) });
+  }
+
+  async issuePublisherToken(request: VerifiedRoomRequest): Promise<MintedToken> {
     const caller = await this.#authenticate(request);
     const room = this.#room(request.roomId);
     deny(publisherAccess(room, caller.address));
     return this.#minter.mint({ identity: caller.address, roomId: request.roomId, role: 'publisher' });
   }
 
-  async issueViewerToken(request: SignedRoomRequest): Promise<MintedToken> {
+  async issueViewerToken(request: VerifiedRoomRequest): Promise<MintedToken> {
     const caller = await this.#authenticate(request);
     const room = this.#room(request.roomId);
     const facts = { blacklisted: false, hasTicket: false, isCoHost: false };
@@ -92,7 +111,7 @@ export class TokenService {
     return token;
   }
 
-  async issueCoHostToken(request: SignedRoomRequest & { media: CoHostMedia }): Promise<MintedToken> {
+  async issueCoHostToken(request: VerifiedRoomRequest & { media: CoHostMedia }): Promise<MintedToken> {
     const caller = await this.#authenticate(request);
     const room = this.#room(request.roomId);
     // Only a live or paused room's co-hosts matter: other rooms are refused without a chain read.
@@ -107,18 +126,14 @@ export class TokenService {
     });
   }
 
-  async leaveAsViewer(request: SignedRoomRequest): Promise<void> {
-    const caller = await this.#auth.authenticate({
-      ...request,
-      message: roomMessage(request.roomId, request.timestamp),
-    });
+  async leaveAsViewer(request: VerifiedRoomRequest): Promise<void> {
+    const caller = await this.#auth.consume(request.verified);
     this.#presence.leave(request.roomId, caller.address);
   }
 
-  async #authenticate(request: SignedRoomRequest): Promise<Account> {
-    // Tokens need chain facts: refuse early (before the costly signature) when they are unknown.
+  async #authenticate(request: VerifiedRoomRequest): Promise<Account> {
     this.#ensureChain();
-    return this.#auth.authenticate({ ...request, message: roomMessage(request.roomId, request.timestamp) });
+    return this.#auth.consume(request.verified);
   }
 
   #room(roomId: number): ChainRoom | undefined {

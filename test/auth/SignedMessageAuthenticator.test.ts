@@ -157,6 +157,18 @@ describe('SignedMessageAuthenticator', () => {
     expect((await authenticator.authenticate(roomRequest(alice))).address).toBe(alice.address);
   });
 
+  it('verifies without using the message: it is used only when consumed', async () => {
+    const { authenticator } = setUp();
+    const request = roomRequest(alice);
+    const verified = await authenticator.verify(request);
+    expect(verified.account.address).toBe(alice.address);
+    // A caller that refuses the request after verifying (a per-account limit) leaves it usable.
+    expect((await authenticator.verify(request)).replayKey).toBe(verified.replayKey);
+    expect((await authenticator.consume(verified)).address).toBe(alice.address);
+    await expect(authenticator.consume(verified)).rejects.toMatchObject({ code: 'SIGNATURE_REUSED' });
+    await expect(authenticator.verify(request)).rejects.toMatchObject({ code: 'SIGNATURE_REUSED' });
+  });
+
   it('lets exactly one of two concurrent uses of a message succeed', async () => {
     const { authenticator } = setUp();
     const results = await Promise.allSettled([

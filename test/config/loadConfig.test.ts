@@ -53,7 +53,13 @@ describe('loadConfig', () => {
       cors: { anyOrigin: true, origins: [] },
       auth: { signatureMaxAgeMs: 300_000 },
       log: { level: 'info' },
-      rateLimit: { ipWindowMs: 60_000, ipMaxRequests: 600, accountWindowMs: 60_000, accountMaxRequests: 20 },
+      rateLimit: {
+        ipWindowMs: 60_000,
+        ipMaxRequests: 600,
+        ipSignatureFailures: 30,
+        accountWindowMs: 60_000,
+        accountMaxRequests: 20,
+      },
       metrics: { token: undefined },
     });
   });
@@ -79,6 +85,7 @@ describe('loadConfig', () => {
         TRUST_PROXY: '2',
         RATE_LIMIT_WINDOW_MS: '30000',
         RATE_LIMIT_IP_MAX: '300',
+        RATE_LIMIT_SIGNATURE_FAILURES: '12',
         RATE_LIMIT_ACCOUNT_WINDOW_MS: '120000',
         RATE_LIMIT_ACCOUNT_MAX: '10',
         BODY_LIMIT_BYTES: '32768',
@@ -114,6 +121,7 @@ describe('loadConfig', () => {
     expect(config.rateLimit).toEqual({
       ipWindowMs: 30_000,
       ipMaxRequests: 300,
+      ipSignatureFailures: 12,
       accountWindowMs: 120_000,
       accountMaxRequests: 10,
     });

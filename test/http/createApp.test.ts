@@ -6,6 +6,18 @@ import { testPair } from '../support/testPair.js';
 
 const API = '/api/livestream';
 const SIGNED_ENDPOINTS = ['publisher-token', 'viewer-token', 'co-host-token', 'viewer-leave'] as const;
+const ATTACKER_IP = '203.0.113.9';
+const ALICE_IP = '198.51.100.7';
+
+/** Signature checks the service has run so far (its verification histogram's count), from /metrics. */
+async function signatureChecks(service: TestService): Promise<number> {
+  const res = await request(service.server).get('/metrics').expect(200);
+  return [...res.text.matchAll(/^livestream_signature_verification_seconds_count\{[^}]*\} (\d+)$/gm)].reduce(
+    (sum, match) => sum + Number(match[1]),
+    0,
+  );
+}
+
 /** What a leaked stack or internal detail would look like in a body. */
 const LEAK = /\bat \S+ \(|node_modules|\/src\/|\.ts:\d+|Error:|TypeError|SyntaxError/;
 
@@ -193,20 +205,46 @@ describe('createApp (full service): malformed input, unknown routes and rate lim
   });
 
   describe('rate limits', () => {
-    it('limits each account on the token endpoints (429 with Retry-After) before checking signatures', async () => {
+    it('does not let junk signatures in the name of an account lock that account out', async () => {
+      // The attack: 20 requests (the per-account limit) with Alice's address and junk or stale
+      // signatures used to make her own valid publisher-token request answer 429 for a minute.
+      const limit = service.config.rateLimit.accountMaxRequests;
+      const alice = service.devchain.chain.pairs.Alice;
+      for (let i = 0; i < limit; i++) {
+        const endpoint = SIGNED_ENDPOINTS[i % SIGNED_ENDPOINTS.length] as string;
+        const junk = {
+          ...signer.sign(alice, 0),
+          signature: `0x${(i % 256).toString(16).padStart(2, '0').repeat(64)}`,
+        };
+        expectClientError(
+          await request(service.server).post(`${API}/${endpoint}`).send(junk),
+          401,
+          'INVALID_SIGNATURE',
+        );
+      }
+      const stale = signer.sign(alice, 0, { timestamp: Date.now() - 3_600_000 });
+      expectClientError(
+        await request(service.server).post(`${API}/publisher-token`).send(stale),
+        401,
+        'SIGNATURE_EXPIRED',
+      );
+
+      const own = await request(service.server).post(`${API}/publisher-token`).send(signer.sign(alice, 0));
+      expect(own.status, own.text).toBe(200);
+      expect(own.headers.ratelimit).toMatch(new RegExp(`remaining=${limit - 1}\\b`));
+    });
+
+    it('limits each account on the signed endpoints once its signature verifies (429 with Retry-After)', async () => {
       const limit = service.config.rateLimit.accountMaxRequests;
       const caller = testPair('sr25519', 'AppRateLimited');
       const other = testPair('sr25519', 'AppNotLimited');
-      // Cheap refusals count too: the limit comes before the signature check.
-      const expired = () => signer.sign(caller, 0, { timestamp: Date.now() - 3_600_000 });
       for (let i = 0; i < limit; i++) {
-        const endpoint = SIGNED_ENDPOINTS[i % SIGNED_ENDPOINTS.length] as string;
-        const res = await request(service.server).post(`${API}/${endpoint}`).send(expired());
-        expect(res.status, `request ${i + 1}`).toBe(401);
+        const res = await request(service.server).post(`${API}/viewer-leave`).send(signer.sign(caller, 0));
+        expect(res.status, `request ${i + 1}: ${res.text}`).toBe(200);
       }
-      // The next one is refused whatever it carries, on any endpoint, in any address form.
-      const valid = signer.sign(caller, 0);
-      const limited = await request(service.server).post(`${API}/viewer-token`).send(valid);
+      // The next one is refused on any endpoint, in any address form.
+      const refused = signer.sign(caller, 0);
+      const limited = await request(service.server).post(`${API}/viewer-token`).send(refused);
       expectClientError(limited, 429, 'RATE_LIMIT_EXCEEDED');
       const retryAfter = Number(limited.headers['retry-after']);
       expect(Number.isInteger(retryAfter)).toBe(true);
@@ -222,6 +260,43 @@ describe('createApp (full service): malformed input, unknown routes and rate lim
         (await request(service.server).post(`${API}/viewer-token`).send(signer.sign(other, 0))).status,
       ).toBe(200);
       expect((await request(service.server).get(`${API}/rooms`)).status).toBe(200);
+    });
+
+    it('counts failed signatures against the client IP, and refuses that IP without checking more', async () => {
+      const failures = 3;
+      const limited = await startTestService({
+        env: { TRUST_PROXY: '1', RATE_LIMIT_SIGNATURE_FAILURES: String(failures) },
+      });
+      try {
+        const alice = limited.devchain.chain.pairs.Alice;
+        const from = (ip: string, endpoint: string, body: object) =>
+          request(limited.server).post(`${API}/${endpoint}`).set('X-Forwarded-For', ip).send(body);
+        const junk = () => ({ ...signer.sign(alice, 0), signature: `0x${'ab'.repeat(64)}` });
+        for (let i = 0; i < failures; i++) {
+          expectClientError(await from(ATTACKER_IP, 'publisher-token', junk()), 401, 'INVALID_SIGNATURE');
+        }
+        const checksBefore = await signatureChecks(limited);
+        // Spent: even a good signature from that IP is refused, before any signature check.
+        const refused = await from(
+          ATTACKER_IP,
+          'viewer-token',
+          signer.sign(testPair('sr25519', 'SameIp'), 0),
+        );
+        expectClientError(refused, 429, 'RATE_LIMIT_EXCEEDED');
+        const retryAfter = Number(refused.headers['retry-after']);
+        expect(retryAfter).toBeGreaterThan(0);
+        expect(retryAfter).toBeLessThanOrEqual(limited.config.rateLimit.ipWindowMs / 1000);
+        expectClientError(await from(ATTACKER_IP, 'viewer-leave', junk()), 429, 'RATE_LIMIT_EXCEEDED');
+        expect(await signatureChecks(limited)).toBe(checksBefore);
+
+        // Alice, from her own address, is not affected; nor are unsigned requests from the attacker.
+        expect((await from(ALICE_IP, 'publisher-token', signer.sign(alice, 0))).status).toBe(200);
+        expect(
+          (await request(limited.server).get(`${API}/rooms`).set('X-Forwarded-For', ATTACKER_IP)).status,
+        ).toBe(200);
+      } finally {
+        await limited.close();
+      }
     });
 
     it('limits each client IP over all routes (429 with Retry-After)', async () => {

@@ -4,25 +4,9 @@ import { MemoryStore, type Store } from 'express-rate-limit';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createAccountRateLimiter, setRateLimitAccount } from '../../src/http/middleware/rateLimits.js';
+import { FailingStore } from '../support/FailingStore.js';
 import { httpTestApp } from '../support/httpTestApp.js';
 import { captureLogs } from '../support/logCapture.js';
-
-/** A store whose backend is down: every call fails, as a Redis store does when Redis is gone. */
-class FailingStore implements Store {
-  prefix: string;
-  constructor(prefix: string) {
-    this.prefix = prefix;
-  }
-  increment(): Promise<never> {
-    return Promise.reject(new Error('store unavailable'));
-  }
-  decrement(): Promise<never> {
-    return Promise.reject(new Error('store unavailable'));
-  }
-  resetKey(): Promise<never> {
-    return Promise.reject(new Error('store unavailable'));
-  }
-}
 
 function mountPing(app: Express) {
   app.get('/ping', (_req, res) => {

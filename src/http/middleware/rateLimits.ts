@@ -17,7 +17,7 @@ export const RATE_LIMIT_ACCOUNT_LOCAL = 'rateLimitAccount';
 export const IP_LIMITER_PREFIX = 'rl:ip:';
 export const ACCOUNT_LIMITER_PREFIX = 'rl:account:';
 /** IPv6 clients are keyed by their /56, the usual size of one customer's delegation. */
-const IPV6_SUBNET_PREFIX_BITS = 56;
+export const IPV6_SUBNET_PREFIX_BITS = 56;
 /** Longer keys are hashed, so an oversized account string cannot bloat the store. */
 const MAX_PLAIN_KEY_CHARS = 128;
 
@@ -59,14 +59,15 @@ export function createIpRateLimiter(options: IpRateLimiterOptions): RateLimitReq
 }
 
 /**
- * The tight per-account limit of the token endpoints. Put it after the body is parsed and the
- * account normalized, and before the signature check, so a flood costs no crypto:
+ * The tight per-account limit of the signed endpoints. Put it after the signature has verified, so
+ * only the account's holder can spend its budget (bad signatures count against the client's IP, see
+ * SignatureFailureLimit), and before the message is used:
  *
  * ```ts
  * const tokenLimiter = createAccountRateLimiter({ ... }); // one instance shared by all token routes
- * router.post('/viewer-token', (req, res, next) => {
- *   res.locals.body = ViewerTokenBody.parse(req.body);
- *   setRateLimitAccount(res, res.locals.body.publicKeyHex);
+ * router.post('/viewer-token', parse, signatureFailures.gate, async (req, res, next) => {
+ *   res.locals.verified = await tokens.verify(res.locals.body, { needsChain: true });
+ *   setRateLimitAccount(res, res.locals.verified.account.address);
  *   next();
  * }, tokenLimiter, handler);
  * ```

@@ -6,6 +6,8 @@ import WebSocket from 'ws';
 import { type RunningDevChain, startDevChain } from '../src/devchain/startDevChain.js';
 
 const SHUTDOWN_BOUND_MS = 10_000;
+/** Starting a process with tsx and loading the chain's rooms is slow on a busy box; only the shutdown itself is bounded. */
+const PROCESS_TEST_TIMEOUT_MS = 120_000;
 
 interface Started {
   child: ChildProcess;
@@ -59,7 +61,7 @@ async function startMain(chainUrl: string): Promise<Started> {
   return { child, url, exited, logged: async (message) => void (await logged(message)) };
 }
 
-describe('the process (src/main.ts)', () => {
+describe('the process (src/main.ts)', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   let devchain: RunningDevChain;
 
   beforeAll(async () => {

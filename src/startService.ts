@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { SignedMessageAuthenticator } from './auth/SignedMessageAuthenticator.js';
 import { TimedSignatureVerifier } from './auth/TimedSignatureVerifier.js';
@@ -39,6 +40,8 @@ export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 export const HTTP_HEADERS_TIMEOUT_MS = 20_000;
 export const LIVEKIT_REQUEST_TIMEOUT_SECONDS = 5;
 const IDLE_SWEEP_MS = 50;
+/** Where `scripts/buildDemo.ts` puts the demo page (the same from src/ under tsx and from dist/). */
+const DEMO_BUILD_DIR = fileURLToPath(new URL('../demo/dist', import.meta.url));
 
 export interface RunningService {
   /** `http://host:port` of the API. */
@@ -142,6 +145,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const app = createApp({
     config,
     logger,
+    ...(config.nodeEnv === 'production' ? {} : { demoDir: DEMO_BUILD_DIR }),
     tokens,
     rooms,
     presence,

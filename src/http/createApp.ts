@@ -11,6 +11,7 @@ import { createHttpApp, type HttpAppConfig } from './createHttpApp.js';
 import type { RateLimitStoreFactory } from './middleware/rateLimits.js';
 import { SignatureFailureLimit } from './middleware/SignatureFailureLimit.js';
 import { buildOpenApiDocument } from './openApiDocument.js';
+import { mountDemo } from './routes/demoRoute.js';
 import { healthRouter } from './routes/healthRouter.js';
 import { mountLiveKitWebhook } from './routes/livekitWebhookRoute.js';
 import { livestreamRouter } from './routes/livestreamRouter.js';
@@ -32,6 +33,8 @@ export interface AppDeps {
   /** Bearer token for /metrics; unset: loopback clients only. */
   metricsToken: string | undefined;
   createRateLimitStore?: RateLimitStoreFactory;
+  /** Where the built demo page is, to serve it at /demo (development only: the root never sets it in production). */
+  demoDir?: string;
 }
 
 /** The whole HTTP API; never listens (the composition root serves it, tests use supertest). */
@@ -72,6 +75,7 @@ export function createApp(deps: AppDeps): Express {
       app.get('/ws-protocol.json', (_req, res) => {
         res.json(protocol);
       });
+      if (deps.demoDir) mountDemo(app, deps.demoDir);
     },
   });
 }

@@ -9,7 +9,7 @@ import type { DevAccountName } from '../../src/devchain/genesis.js';
 import { UNIT } from '../../src/devchain/metadata/stardustMetadata.js';
 import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';
 import { type RunningService, startService } from '../../src/startService.js';
-import { FakeLiveKitServer } from './FakeLiveKitServer.js';
+import { FakeLiveKitServer, type FakeLiveKitServerOptions } from './FakeLiveKitServer.js';
 import { FollowerWatch } from './FollowerWatch.js';
 import { captureLogs, type LogCapture } from './logCapture.js';
 
@@ -21,6 +21,8 @@ export const DEFAULT_FUNDING = 1_000n * UNIT;
 export interface StartTestServiceOptions {
   /** Extra environment for `loadConfig` (e.g. `RATE_LIMIT_ACCOUNT_MAX`), over the test defaults. */
   env?: NodeJS.ProcessEnv;
+  /** Options of the fake LiveKit server (e.g. non-dev credentials, which production requires). */
+  livekit?: FakeLiveKitServerOptions;
 }
 
 export interface NewRoom {
@@ -85,7 +87,7 @@ export function testServiceConfig(
  */
 export async function startTestService(options: StartTestServiceOptions = {}): Promise<TestService> {
   const devchain = await startDevChain({ port: 0, seed: { kind: 'demo' } });
-  const livekit = await FakeLiveKitServer.start();
+  const livekit = await FakeLiveKitServer.start(options.livekit);
   const config = testServiceConfig(devchain.url, livekit, options.env);
   const logs = captureLogs('warn');
   const service = await startService({ config, logger: logs.logger, port: 0 });

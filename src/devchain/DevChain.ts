@@ -14,7 +14,8 @@ import {
   type StardustMetadata,
 } from './metadata/stardustMetadata.js';
 import { ExecutionContext, type RuntimeEvent } from './runtime/ExecutionContext.js';
-import { type BlockResult, Runtime, stateRoot, type ValidExtrinsic } from './runtime/Runtime.js';
+import { type BlockResult, Runtime, stateRoot } from './runtime/Runtime.js';
+import type { ValidExtrinsic } from './runtime/ValidExtrinsic.js';
 import { TransactionPool } from './TransactionPool.js';
 
 export interface DevChainOptions {
@@ -152,7 +153,10 @@ export class DevChain extends EventEmitter<DevChainEvents> {
 
   /** Builds the next block with every pending extrinsic (an empty block when none). */
   produceBlock(): Promise<StoredBlock> {
-    const next = this.#building.then(() => this.#produce());
+    // Built after the current tick's submissions were told `ready`, and with all of them.
+    const next = this.#building
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => this.#produce());
     this.#building = next.catch(() => undefined);
     return next;
   }
@@ -273,9 +277,12 @@ export class DevChain extends EventEmitter<DevChainEvents> {
       throw error;
     }
     const { block } = result;
+    const included = batch.filter((p) => !result.rejected.includes(p));
     this.emit('newHead', block);
-    for (const p of batch) this.#notify(p, { inBlock: block.hash });
-    if (batch.length > 0) this.#waitingFinality.set(block.hash, batch);
+    // Extrinsics that failed their checks when applied leave the pool, as a node reports them.
+    for (const p of batch) if (!included.includes(p)) this.#notify(p, 'invalid');
+    for (const p of included) this.#notify(p, { inBlock: block.hash });
+    if (included.length > 0) this.#waitingFinality.set(block.hash, included);
     if (this.#autoFinalize) this.finalize(block.number - (this.#options.finalityLag ?? 0));
     if (this.#promoteFuture() && !this.#options.blockTimeMs) void this.produceBlock();
     return block;

@@ -5,6 +5,7 @@ import type { DevChain } from './DevChain.js';
 import { authorMethods } from './rpc/methods/authorMethods.js';
 import { chainMethods } from './rpc/methods/chainMethods.js';
 import { devMethods } from './rpc/methods/devMethods.js';
+import { paymentMethods } from './rpc/methods/paymentMethods.js';
 import { stateMethods } from './rpc/methods/stateMethods.js';
 import { systemMethods } from './rpc/methods/systemMethods.js';
 import { RpcConnection } from './rpc/RpcConnection.js';
@@ -41,6 +42,7 @@ export class DevChainServer {
       ...chainMethods(chain),
       ...stateMethods(chain),
       ...authorMethods(chain),
+      ...paymentMethods(chain),
       ...devMethods(chain),
     });
   }

@@ -1,5 +1,6 @@
 import { u8aToHex } from '@polkadot/util';
-import { InvalidTransaction, type ValidExtrinsic } from './runtime/Runtime.js';
+import { InvalidTransaction } from './runtime/Runtime.js';
+import type { ValidExtrinsic } from './runtime/ValidExtrinsic.js';
 
 /**
  * The transaction pool: `ready` extrinsics go into the next block; `future` ones (a nonce above the

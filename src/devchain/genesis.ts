@@ -1,6 +1,7 @@
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { UNIT } from './metadata/stardustMetadata.js';
+import { TRANSACTION_PAYMENT_STORAGE_VERSION } from './metadata/pallets/transactionPaymentPallet.js';
+import { FEE_MULTIPLIER_FIXED, UNIT } from './metadata/stardustMetadata.js';
 import { endow } from './runtime/balances.js';
 import type { ExecutionContext } from './runtime/ExecutionContext.js';
 
@@ -17,7 +18,7 @@ export function devPairs(): Record<DevAccountName, KeyringPair> {
   ) as Record<DevAccountName, KeyringPair>;
 }
 
-/** Genesis as in the Stardust dev preset: endowed dev accounts, //Alice as sudo, no gifts. */
+/** Genesis as in the Stardust dev preset: endowed dev accounts, //Alice as sudo, no gifts, fee multiplier 1. */
 export function writeGenesis(ctx: ExecutionContext, pairs: Record<DevAccountName, KeyringPair>): void {
   let issuance = 0n;
   for (const name of DEV_ACCOUNT_NAMES) {
@@ -26,4 +27,7 @@ export function writeGenesis(ctx: ExecutionContext, pairs: Record<DevAccountName
   }
   ctx.storage.set('Balances.TotalIssuance', [], issuance);
   ctx.storage.set('Sudo.Key', [], pairs.Alice.publicKey);
+  // pallet_transaction_payment's genesis: the multiplier (1) and its storage version.
+  ctx.storage.set('TransactionPayment.NextFeeMultiplier', [], FEE_MULTIPLIER_FIXED);
+  ctx.storage.set('TransactionPayment.StorageVersion', [], TRANSACTION_PAYMENT_STORAGE_VERSION);
 }

@@ -30,7 +30,12 @@ describe('Blocks, finality and history through @polkadot/api', () => {
     const before = (await t.api.rpc.system.accountNextIndex(who.address)).toNumber();
     const result = await sendTx(t.api, tx(t.api, 'system', 'remarkWithEvent', 'hello'), who, 'Finalized');
     expect(result.statuses).toEqual(['Ready', 'InBlock', 'Finalized']);
-    expect(eventNames(result.events)).toEqual(['system.Remarked', 'system.ExtrinsicSuccess']);
+    expect(eventNames(result.events)).toEqual([
+      'balances.Withdraw',
+      'system.Remarked',
+      'transactionPayment.TransactionFeePaid',
+      'system.ExtrinsicSuccess',
+    ]);
     expect((await t.api.rpc.system.accountNextIndex(who.address)).toNumber()).toBe(before + 1);
     expect((await t.api.rpc.chain.getFinalizedHead()).toHex()).toBe(result.blockHash);
 

@@ -5,7 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXISTENTIAL_DEPOSIT, UNIT } from '../../src/devchain/metadata/stardustMetadata.js';
 import { account, balanceOf, livestream } from './livestreamCodecs.js';
 import { tx } from './polkadotAccess.js';
-import { blockNumberOf, eventField, eventNames, findEvent, sendSudo, sendTx } from './sendTx.js';
+import {
+  blockNumberOf,
+  callEventNames,
+  eventField,
+  eventNames,
+  feePaid,
+  feesPaid,
+  findEvent,
+  sendSudo,
+  sendTx,
+} from './sendTx.js';
 import { type DevChainApi, startDevChainApi } from './startDevChainApi.js';
 
 /** `PalletId(*b"py/lives").into_account_truncating()`, derived independently of the dev chain. */
@@ -100,13 +110,11 @@ describe('Livestream tickets, gifts and earnings through @polkadot/api', () => {
       expect(eventField(purchased, 'roomId').toString()).toBe(String(id));
       expect(eventField(purchased, 'buyer').toString()).toBe(buyer.address);
       expect(eventField(purchased, 'price').toString()).toBe((7n * UNIT).toString());
-      expect(eventNames(result.events)).toEqual([
-        'balances.Transfer',
-        'livestream.TicketPurchased',
-        'system.ExtrinsicSuccess',
-      ]);
+      expect(callEventNames(result)).toEqual(['balances.Transfer', 'livestream.TicketPurchased']);
       expect((await balanceOf(t.api, host.address)).free).toBe(hostBefore.free + 7n * UNIT);
-      expect((await balanceOf(t.api, buyer.address)).free).toBe(buyerBefore.free - 7n * UNIT);
+      expect((await balanceOf(t.api, buyer.address)).free).toBe(
+        buyerBefore.free - 7n * UNIT - feePaid(result),
+      );
       const holder = await ls().ticketHolder(id, buyer.address);
       expect(holder.unwrap().toNumber()).toBe(await blockNumberOf(t.api, result.blockHash));
       expect((await send(buyer, 'buyTicket', id)).error).toBe('livestream.AlreadyHasTicket');
@@ -130,9 +138,12 @@ describe('Livestream tickets, gifts and earnings through @polkadot/api', () => {
       const [host] = await t.fundedPairs('money', ['keepalive-host']);
       const [buyer] = await t.fundedPairs('money', ['keepalive-buyer'], 5n * UNIT);
       if (!host || !buyer) throw new Error('no pairs');
-      const id = await openRoom(host, 'Paid', 5n * UNIT, false);
-      expect((await send(buyer, 'buyTicket', id)).error).toBe('Token.NotExpendable');
-      expect((await balanceOf(t.api, buyer.address)).free).toBe(5n * UNIT);
+      // The fee (under one existential deposit) leaves first; the price takes the rest below it.
+      const id = await openRoom(host, 'Paid', 5n * UNIT - EXISTENTIAL_DEPOSIT, false);
+      const result = await send(buyer, 'buyTicket', id);
+      expect(feePaid(result)).toBeLessThan(EXISTENTIAL_DEPOSIT);
+      expect(result.error).toBe('Token.NotExpendable');
+      expect((await balanceOf(t.api, buyer.address)).free).toBe(5n * UNIT - feePaid(result));
     });
   });
 
@@ -162,19 +173,18 @@ describe('Livestream tickets, gifts and earnings through @polkadot/api', () => {
       expect(eventField(sent, 'quantity').toString()).toBe('3');
       expect(eventField(sent, 'value').toString()).toBe(total.toString());
       // The host is paid first; the pallet account is created by its first fee.
-      expect(eventNames(result.events)).toEqual([
+      expect(callEventNames(result)).toEqual([
         'balances.Transfer',
         'system.NewAccount',
         'balances.Endowed',
         'balances.Transfer',
         'livestream.GiftSent',
-        'system.ExtrinsicSuccess',
       ]);
       const toPallet = result.events.filter((e) => e.event.method === 'Transfer')[1];
       if (!toPallet) throw new Error('no second transfer');
       expect(eventField(toPallet, 'to').toString()).toBe(PALLET_ACCOUNT);
 
-      expect((await balanceOf(t.api, fan.address)).free).toBe(fanBefore.free - total);
+      expect((await balanceOf(t.api, fan.address)).free).toBe(fanBefore.free - total - feePaid(result));
       expect((await balanceOf(t.api, host.address)).free).toBe(hostBefore.free + 24n * UNIT);
       expect((await balanceOf(t.api, PALLET_ACCOUNT)).free).toBe(6n * UNIT);
       expect((await ls().liveRoom(roomId)).unwrap().totalGifts.toBigInt()).toBe(total);
@@ -205,20 +215,23 @@ describe('Livestream tickets, gifts and earnings through @polkadot/api', () => {
       expect((await send(fan, 'sendGift', preparing, 0, 1)).error).toBe('livestream.RoomNotLive');
     });
 
-    it('withdraw_earnings only lowers the counter; funds do not move', async () => {
+    it('withdraw_earnings only lowers the counter; funds do not move (only the fees leave)', async () => {
       const before = await balanceOf(t.api, host.address);
       const earnings = (await ls().hostEarnings(host.address)).toBigInt();
-      expect((await send(host, 'withdrawEarnings', UNIT - 1n)).error).toBe('livestream.WithdrawAmountTooLow');
-      expect((await send(host, 'withdrawEarnings', earnings + 1n)).error).toBe(
-        'livestream.InsufficientEarnings',
-      );
+      const tooLow = await send(host, 'withdrawEarnings', UNIT - 1n);
+      expect(tooLow.error).toBe('livestream.WithdrawAmountTooLow');
+      const tooMuch = await send(host, 'withdrawEarnings', earnings + 1n);
+      expect(tooMuch.error).toBe('livestream.InsufficientEarnings');
       const result = await send(host, 'withdrawEarnings', 5n * UNIT);
       expect(result.error).toBeNull();
       const withdrawn = findEvent(result.events, 'livestream', 'EarningsWithdrawn');
       expect(eventField(withdrawn, 'host').toString()).toBe(host.address);
       expect(eventField(withdrawn, 'amount').toString()).toBe((5n * UNIT).toString());
       expect((await ls().hostEarnings(host.address)).toBigInt()).toBe(earnings - 5n * UNIT);
-      expect(await balanceOf(t.api, host.address)).toEqual(before);
+      expect(await balanceOf(t.api, host.address)).toEqual({
+        free: before.free - feesPaid([tooLow, tooMuch, result]),
+        reserved: before.reserved,
+      });
     });
   });
 
@@ -229,38 +242,36 @@ describe('Livestream tickets, gifts and earnings through @polkadot/api', () => {
       const to = encodeAddress(stringToU8a('fresh-receiver-account-000000000'), 42);
       const result = await sendTx(t.api, tx(t.api, 'balances', 'transferKeepAlive', to, 3n * UNIT), from);
       expect(result.error).toBeNull();
-      expect(eventNames(result.events)).toEqual([
-        'system.NewAccount',
-        'balances.Endowed',
-        'balances.Transfer',
-        'system.ExtrinsicSuccess',
-      ]);
+      expect(callEventNames(result)).toEqual(['system.NewAccount', 'balances.Endowed', 'balances.Transfer']);
       const transfer = findEvent(result.events, 'balances', 'Transfer');
       expect(eventField(transfer, 'from').toString()).toBe(from.address);
       expect(eventField(transfer, 'to').toString()).toBe(to);
       expect(eventField(transfer, 'amount').toString()).toBe((3n * UNIT).toString());
       expect((await balanceOf(t.api, to)).free).toBe(3n * UNIT);
-      expect((await balanceOf(t.api, from.address)).free).toBe(997n * UNIT);
+      expect((await balanceOf(t.api, from.address)).free).toBe(997n * UNIT - feePaid(result));
     });
 
     it('transferKeepAlive refuses to leave less than the existential deposit (Token.NotExpendable)', async () => {
       const [from] = await t.fundedPairs('money', ['keep'], 2n * UNIT);
       if (!from) throw new Error('no pair');
-      const all = tx(t.api, 'balances', 'transferKeepAlive', alice.address, 2n * UNIT);
-      expect((await sendTx(t.api, all, from)).error).toBe('Token.NotExpendable');
+      // After the fee (under one existential deposit) this leaves less than the deposit.
+      const most = tx(t.api, 'balances', 'transferKeepAlive', alice.address, 2n * UNIT - EXISTENTIAL_DEPOSIT);
+      const refused = await sendTx(t.api, most, from);
+      expect(refused.error).toBe('Token.NotExpendable');
       const tooMuch = tx(t.api, 'balances', 'transferKeepAlive', alice.address, 3n * UNIT);
-      expect((await sendTx(t.api, tooMuch, from)).error).toBe('Token.FundsUnavailable');
-      expect((await balanceOf(t.api, from.address)).free).toBe(2n * UNIT);
+      const unfunded = await sendTx(t.api, tooMuch, from);
+      expect(unfunded.error).toBe('Token.FundsUnavailable');
+      expect((await balanceOf(t.api, from.address)).free).toBe(2n * UNIT - feesPaid([refused, unfunded]));
     });
 
     it('transferAllowDeath may empty an account, which is reaped', async () => {
       const [from] = await t.fundedPairs('money', ['die'], 2n * UNIT);
       if (!from) throw new Error('no pair');
-      const result = await sendTx(
-        t.api,
-        tx(t.api, 'balances', 'transferAllowDeath', alice.address, 2n * UNIT),
-        from,
-      );
+      // Everything the fee leaves (estimated on an amount of the same encoded length).
+      const estimate = tx(t.api, 'balances', 'transferAllowDeath', alice.address, 2n * UNIT);
+      const fee = (await estimate.paymentInfo(from)).partialFee.toBigInt();
+      const all = tx(t.api, 'balances', 'transferAllowDeath', alice.address, 2n * UNIT - fee);
+      const result = await sendTx(t.api, all, from);
       expect(result.error).toBeNull();
       expect(eventNames(result.events)).toContain('system.KilledAccount');
       const info = await account(t.api, from.address);

@@ -4,7 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNIT } from '../../src/devchain/metadata/stardustMetadata.js';
 import { balanceOf, livestream } from './livestreamCodecs.js';
 import { isEvent, tx } from './polkadotAccess.js';
-import { blockNumberOf, eventField, eventNames, findEvent, sendSudo, sendTx } from './sendTx.js';
+import {
+  blockNumberOf,
+  eventField,
+  eventNames,
+  feePaid,
+  feesPaid,
+  findEvent,
+  sendSudo,
+  sendTx,
+} from './sendTx.js';
 import { type DevChainApi, startDevChainApi } from './startDevChainApi.js';
 
 const DEPOSIT = 10n * UNIT;
@@ -67,9 +76,9 @@ describe('Livestream room lifecycle through @polkadot/api', () => {
     expect((await ls().hostRoom(alice.address)).unwrap().toNumber()).toBe(0);
     expect((await ls().nextRoomId()).toNumber()).toBe(1);
 
-    // The dev chain charges no fees: the deposit is the only movement.
+    // The deposit and the fee are the only movements.
     const after = await balanceOf(t.api, alice.address);
-    expect(after.free).toBe(before.free - DEPOSIT);
+    expect(after.free).toBe(before.free - DEPOSIT - feePaid(result));
     expect(after.reserved).toBe(before.reserved + DEPOSIT);
     const reserved = findEvent(result.events, 'balances', 'Reserved');
     expect(eventField(reserved, 'amount').toString()).toBe(DEPOSIT.toString());
@@ -97,25 +106,31 @@ describe('Livestream room lifecycle through @polkadot/api', () => {
     const id = await roomIdOf(host);
     const afterCreate = await balanceOf(t.api, host.address);
     const started = await send(host, 'startLive', id);
+    const results = [started];
     const startedAt = await blockNumberOf(t.api, started.blockHash);
 
     const paused = await send(host, 'pauseLive', id);
+    results.push(paused);
     expect(eventNames(paused.events)).toContain('livestream.LivePaused');
     expect(eventField(findEvent(paused.events, 'livestream', 'LivePaused'), 'roomId').toString()).toBe(
       String(id),
     );
     expect(await statusOf(id)).toBe('Paused');
     const resumed = await send(host, 'resumeLive', id);
+    results.push(resumed);
     expect(eventField(findEvent(resumed.events, 'livestream', 'LiveResumed'), 'roomId').toString()).toBe(
       String(id),
     );
     expect(await statusOf(id)).toBe('Live');
-    await send(host, 'pauseLive', id);
-    expect((await send(host, 'startLive', id)).error).toBeNull();
+    results.push(await send(host, 'pauseLive', id));
+    const restarted = await send(host, 'startLive', id);
+    results.push(restarted);
+    expect(restarted.error).toBeNull();
     const restartedAt = (await ls().liveRoom(id)).unwrap().startedAt.unwrap().toNumber();
     expect(restartedAt).toBeGreaterThan(startedAt);
 
     const ended = await send(host, 'endLive', id);
+    results.push(ended);
     expect(ended.error).toBeNull();
     const endedAt = await blockNumberOf(t.api, ended.blockHash);
     const event = findEvent(ended.events, 'livestream', 'LiveEnded');
@@ -131,7 +146,7 @@ describe('Livestream room lifecycle through @polkadot/api', () => {
     expect((await ls().hostRoom(host.address)).isNone).toBe(true);
     const balance = await balanceOf(t.api, host.address);
     expect(balance.reserved).toBe(0n);
-    expect(balance.free).toBe(afterCreate.free + DEPOSIT);
+    expect(balance.free).toBe(afterCreate.free + DEPOSIT - feesPaid(results));
   });
 
   it('lets a host whose room ended create a new room', async () => {
@@ -165,7 +180,12 @@ describe('Livestream room lifecycle through @polkadot/api', () => {
     it('refuses a second room for the same host (HostAlreadyHasRoom)', async () => {
       const result = await createRoom(alice);
       expect(result.error).toBe('livestream.HostAlreadyHasRoom');
-      expect(eventNames(result.events)).toEqual(['system.ExtrinsicFailed']);
+      // Refused by the pallet, still charged: the fee's events around the failure.
+      expect(eventNames(result.events)).toEqual([
+        'balances.Withdraw',
+        'transactionPayment.TransactionFeePaid',
+        'system.ExtrinsicFailed',
+      ]);
       expect((await ls().nextRoomId()).toNumber()).toBeGreaterThan(0);
     });
 

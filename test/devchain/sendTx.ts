@@ -1,5 +1,5 @@
 import type { ApiPromise } from '@polkadot/api';
-import type { SubmittableExtrinsic } from '@polkadot/api/types';
+import type { SignerOptions, SubmittableExtrinsic } from '@polkadot/api/types';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { DispatchError, EventRecord } from '@polkadot/types/interfaces';
 import type { Codec } from '@polkadot/types/types';
@@ -33,12 +33,13 @@ export function sendTx(
   tx: SubmittableExtrinsic<'promise'>,
   signer: KeyringPair,
   until: 'InBlock' | 'Finalized' = 'InBlock',
+  options: Partial<SignerOptions> = {},
 ): Promise<TxResult> {
   const statuses: string[] = [];
   return new Promise<TxResult>((resolve, reject) => {
     let unsubscribe: (() => void) | undefined;
     let done = false;
-    tx.signAndSend(signer, (result) => {
+    tx.signAndSend(signer, options, (result) => {
       statuses.push(result.status.type);
       if (result.isError) {
         done = true;
@@ -82,6 +83,27 @@ export function findEvent(events: readonly EventRecord[], section: string, metho
     throw new Error(`no ${section}.${method} among [${seen}]`);
   }
   return found;
+}
+
+/** The fee the extrinsic paid (TransactionFeePaid's `actualFee`, tip included). */
+export function feePaid(result: TxResult): bigint {
+  const paid = findEvent(result.events, 'transactionPayment', 'TransactionFeePaid');
+  return (eventField(paid, 'actualFee') as unknown as { toBigInt(): bigint }).toBigInt();
+}
+
+/** The fees a series of extrinsics paid, summed. */
+export function feesPaid(results: readonly TxResult[]): bigint {
+  return results.reduce((sum, r) => sum + feePaid(r), 0n);
+}
+
+/** A call's own events between the fee's withdrawal and its settlement (`Withdraw` … `TransactionFeePaid`). */
+export function callEventNames(result: TxResult): string[] {
+  const names = eventNames(result.events);
+  const [withdraw, ...rest] = names;
+  if (withdraw !== 'balances.Withdraw') throw new Error(`no fee withdrawal first: [${names.join(', ')}]`);
+  const settled = rest.indexOf('transactionPayment.TransactionFeePaid');
+  if (settled < 0) throw new Error(`no TransactionFeePaid: [${names.join(', ')}]`);
+  return rest.slice(0, settled);
 }
 
 /** Events as `section.Method` names, in order. */

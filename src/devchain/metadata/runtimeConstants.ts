@@ -1,5 +1,14 @@
+import { blake2AsHex } from '@polkadot/util-crypto';
+
 /** The Stardust runtime's version, pallet indices and currency constants (the dev preset's values). */
-export const PALLET_INDEX = { System: 0, Timestamp: 1, Balances: 4, Sudo: 6, Livestream: 43 } as const;
+export const PALLET_INDEX = {
+  System: 0,
+  Timestamp: 1,
+  Balances: 4,
+  TransactionPayment: 5,
+  Sudo: 6,
+  Livestream: 43,
+} as const;
 export type PalletName = keyof typeof PALLET_INDEX;
 
 export const RUNTIME_VERSION = {
@@ -13,14 +22,24 @@ export const RUNTIME_VERSION = {
   stateVersion: 1,
 } as const;
 
-/** Runtime APIs the dev chain answers through `state_call` (id = blake2_64 of the name). */
-export const RUNTIME_APIS: readonly (readonly [string, number])[] = [
-  ['0x37e397fc7c91f5e4', 2], // Metadata
-  ['0xbc9d89904f5b923f', 1], // AccountNonceApi
-];
+/** Runtime APIs the dev chain answers through `state_call`, with their versions. */
+export const RUNTIME_API_VERSIONS = {
+  Metadata: 2,
+  AccountNonceApi: 1,
+  TransactionPaymentApi: 4,
+} as const;
+
+/** `RuntimeVersion.apis`: `[blake2_64(name), version]`. */
+export const RUNTIME_APIS: readonly (readonly [string, number])[] = Object.entries(RUNTIME_API_VERSIONS).map(
+  ([name, version]) => [blake2AsHex(name, 64), version] as const,
+);
 
 export const UNIT = 1_000_000_000_000n;
 export const EXISTENTIAL_DEPOSIT = UNIT / 1000n;
+/** `OperationalFeeMultiplier`: only raises operational transactions' priority. */
+export const OPERATIONAL_FEE_MULTIPLIER = 5;
+/** `ConstFeeMultiplier<Multiplier::one()>`, as a FixedU128 (18 decimals). */
+export const FEE_MULTIPLIER_FIXED = 10n ** 18n;
 export const BLOCK_HASH_COUNT = 2400;
 export const MINIMUM_PERIOD_MS = 3000;
 export const SS58_PREFIX = 42;

@@ -1,8 +1,8 @@
 /**
  * The Stardust runtime's metadata, as far as this backend and a polkadot.js client touch it:
- * System, Timestamp, Balances, Sudo and Livestream (index 43) with the real pallet's types, storage,
- * calls, events, errors and constants. Each pallet is described by its own builder in `pallets/`;
- * this file assembles them.
+ * System, Timestamp, Balances, TransactionPayment, Sudo and Livestream (index 43) with the real
+ * pallet's types, storage, calls, events, errors and constants. Each pallet is described by its own
+ * builder in `pallets/`; this file assembles them.
  *
  * This is the ONE place that describes the runtime's shape. To serve a captured `state_getMetadata`
  * of the real node instead, replace `buildStardustMetadata` and keep the exported names.
@@ -15,6 +15,7 @@ import { livestreamPallet } from './pallets/livestreamPallet.js';
 import { sudoPallet } from './pallets/sudoPallet.js';
 import { systemPallet } from './pallets/systemPallet.js';
 import { timestampPallet } from './pallets/timestampPallet.js';
+import { transactionPaymentPallet } from './pallets/transactionPaymentPallet.js';
 import type { PalletName } from './runtimeConstants.js';
 import type { StorageItemDef } from './storageItem.js';
 import { TypeTable } from './TypeTable.js';
@@ -50,6 +51,7 @@ export function buildStardustMetadata(): StardustMetadata {
     systemPallet(t, common),
     timestampPallet(t, common),
     balancesPallet(t, common),
+    transactionPaymentPallet(t, common),
     sudoPallet(t, common),
     livestreamPallet(t, common),
   ];

@@ -6,7 +6,8 @@ export const RPC_ERROR = {
   invalidParams: -32602,
   internal: -32603,
   tooManySubscriptions: -32000,
-  callFailed: 4002,
+  /** sc-rpc's `state` errors: a failed runtime call is a client error, as an unknown block. */
+  callFailed: 4003,
   unknownBlock: 4003,
 } as const;
 

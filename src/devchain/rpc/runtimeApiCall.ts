@@ -1,6 +1,13 @@
 import { compactToU8a, hexToU8a, isHex, u8aConcat, u8aToHex } from '@polkadot/util';
 import type { Hex, StoredBlock } from '../BlockStore.js';
 import type { DevChain } from '../DevChain.js';
+import {
+  decodeExtrinsicPrefix,
+  encodeFeeDetails,
+  encodeRuntimeDispatchInfo,
+  queryFeeDetails,
+  queryInfo,
+} from '../runtime/queryFees.js';
 import { RPC_ERROR, RpcError } from './RpcError.js';
 
 const METADATA_VERSION = 14;
@@ -20,6 +27,15 @@ export function runtimeApiCall(chain: DevChain, method: string, data: unknown, _
         ? u8aToHex(u8aConcat([1], compactToU8a(metadata.length), metadata))
         : '0x00';
     }
+    case 'TransactionPaymentApi_query_info':
+    case 'TransactionPaymentApi_query_fee_details': {
+      const { ext, len } = extrinsicAndLength(chain, input);
+      return u8aToHex(
+        method === 'TransactionPaymentApi_query_info'
+          ? encodeRuntimeDispatchInfo(queryInfo(ext, len))
+          : encodeFeeDetails(queryFeeDetails(ext, len)),
+      );
+    }
     case 'AccountNonceApi_account_nonce':
       if (input.length !== 32)
         throw new RpcError(RPC_ERROR.callFailed, 'Execution failed: Could not decode AccountId');
@@ -29,6 +45,21 @@ export function runtimeApiCall(chain: DevChain, method: string, data: unknown, _
         RPC_ERROR.callFailed,
         `Client error: Execution failed: Other: Exported method ${method} is not found`,
       );
+  }
+}
+
+/** The `(uxt: Extrinsic, len: u32)` arguments of the TransactionPaymentApi calls. */
+function extrinsicAndLength(chain: DevChain, input: Uint8Array) {
+  try {
+    const { ext, size } = decodeExtrinsicPrefix(chain.registry, input);
+    if (input.length !== size + 4) throw new Error('expected the extrinsic and a u32 length');
+    return { ext, len: new DataView(input.buffer, input.byteOffset + size).getUint32(0, true) };
+  } catch (error) {
+    throw new RpcError(
+      RPC_ERROR.callFailed,
+      'Execution failed: Could not decode the arguments',
+      String(error),
+    );
   }
 }
 

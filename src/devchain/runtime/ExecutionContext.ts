@@ -1,6 +1,6 @@
 import type { StorageOverlay } from './StorageOverlay.js';
 
-export type EventPallet = 'System' | 'Balances' | 'Sudo' | 'Livestream';
+export type EventPallet = 'System' | 'Balances' | 'TransactionPayment' | 'Sudo' | 'Livestream';
 
 export interface RuntimeEvent {
   pallet: EventPallet;

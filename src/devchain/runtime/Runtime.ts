@@ -4,12 +4,15 @@ import { compactToU8a, u8aConcat, u8aToHex, u8aToU8a } from '@polkadot/util';
 import { blake2AsHex, blake2AsU8a, signatureVerify } from '@polkadot/util-crypto';
 import type { BlockStore, HeaderJson, Hex, StoredBlock } from '../BlockStore.js';
 import { PALLET_INDEX, RUNTIME_VERSION, type StardustMetadata } from '../metadata/stardustMetadata.js';
-import { readAccount, writeAccount } from './balances.js';
+import { applySignedExtrinsic } from './applyExtrinsic.js';
+import { readAccount } from './balances.js';
+import { callDispatchInfo } from './callDispatchInfo.js';
 import { big } from './codecValues.js';
-import { DispatchError } from './DispatchError.js';
-import { dispatchCall } from './dispatchCall.js';
 import { ExecutionContext, type RuntimeEvent } from './ExecutionContext.js';
 import { StorageOverlay } from './StorageOverlay.js';
+import { canPayFee, computeFeeDetails, finalFee } from './transactionFees.js';
+import type { ValidExtrinsic } from './ValidExtrinsic.js';
+import { addWeights, EXTRINSIC_BASE_WEIGHT } from './weights.js';
 
 /** A transaction-pool rejection, answered as the node's JSON-RPC error. */
 export class InvalidTransaction extends Error {
@@ -28,25 +31,20 @@ export class InvalidTransaction extends Error {
 }
 
 const invalid = (data: string) => new InvalidTransaction(1010, 'Invalid Transaction', data);
-
-export interface ValidExtrinsic {
-  hex: Hex;
-  hash: Hex;
-  signer: Uint8Array;
-  nonce: number;
-  call: Call;
-}
+/** `InvalidTransaction::Payment`, as a node words it. */
+export const CANNOT_PAY_FEES = 'Inability to pay some fees (e.g. account balance too low)';
+const TIMESTAMP_SET_CALL_INDEX = 0;
 
 export interface BlockResult {
   block: StoredBlock;
   events: RuntimeEvent[];
+  /** Extrinsics that failed their checks against the block's state (not included). */
+  rejected: ValidExtrinsic[];
 }
 
 const PAYLOAD_HASH_THRESHOLD_BYTES = 256;
 /** The version byte's top bit marks a signed extrinsic. */
 const EXTRINSIC_VERSION_MASK = 0x7f;
-const EXTRINSIC_WEIGHT = { refTime: 200_000_000n, proofSize: 4_000n };
-const INHERENT_WEIGHT = { refTime: 5_000_000n, proofSize: 1_500n };
 
 const PHASE = { ApplyExtrinsic: 0, Finalization: 1, Initialization: 2 } as const;
 
@@ -138,16 +136,23 @@ export class Runtime {
     // The signature is checked first (`Checkable::check`), then the extensions: CheckNonce refuses
     // accounts that do not exist, then stale nonces.
     const account = readAccount(new ExecutionContext(this.newOverlay(), head.number), who);
-    if (account.providers === 0 && account.sufficients === 0)
-      throw invalid('Inability to pay some fees (e.g. account balance too low)');
+    if (account.providers === 0 && account.sufficients === 0) throw invalid(CANNOT_PAY_FEES);
     const nonce = ext.nonce.toNumber();
     if (nonce < account.nonce) throw invalid('Transaction is outdated');
+    const len = ext.encodedLength;
+    const tip = ext.tip.toBigInt();
+    const call = ext.method as Call;
+    if (!canPayFee(account, finalFee(computeFeeDetails(len, callDispatchInfo(call, true), tip)))) {
+      throw invalid(CANNOT_PAY_FEES);
+    }
     return {
       hex: ext.toHex() as Hex,
       hash: blake2AsHex(u8aToU8a(hex)) as Hex,
       signer: who,
       nonce,
-      call: ext.method as Call,
+      tip,
+      len,
+      call,
     };
   }
 
@@ -165,25 +170,23 @@ export class Runtime {
     const now = Math.max(timestampMs, previousNow + 1);
     ctx.setPhase(0);
     overlay.set('Timestamp.Now', [], now);
+    const inherent = this.#timestampInherent(now);
+    const inherentInfo = callDispatchInfo(inherent.method as Call, false);
     ctx.emit('System', 'ExtrinsicSuccess', {
-      dispatchInfo: { weight: INHERENT_WEIGHT, class: 'Mandatory', paysFee: 'Yes' },
+      dispatchInfo: {
+        weight: addWeights(inherentInfo.callWeight, EXTRINSIC_BASE_WEIGHT),
+        class: inherentInfo.class,
+        paysFee: inherentInfo.paysFee,
+      },
     });
-    const bodies: Hex[] = [this.#timestampInherent(now)];
+    const bodies: Hex[] = [inherent.toHex() as Hex];
+    const rejected: ValidExtrinsic[] = [];
 
     for (const ext of extrinsics) {
       ctx.setPhase(bodies.length);
-      bodies.push(ext.hex);
-      const account = readAccount(ctx, ext.signer);
-      account.nonce += 1;
-      writeAccount(ctx, ext.signer, account);
-      const dispatchInfo = { weight: EXTRINSIC_WEIGHT, class: 'Normal', paysFee: 'Yes' };
-      try {
-        ctx.transactional(() => dispatchCall(ctx, { kind: 'signed', who: ext.signer }, ext.call));
-        ctx.emit('System', 'ExtrinsicSuccess', { dispatchInfo });
-      } catch (error) {
-        if (!(error instanceof DispatchError)) throw error;
-        ctx.emit('System', 'ExtrinsicFailed', { dispatchError: error.value, dispatchInfo });
-      }
+      // A failed check leaves no trace in the block: no events, no state.
+      if (applySignedExtrinsic(ctx, ext)) bodies.push(ext.hex);
+      else rejected.push(ext);
     }
     ctx.setPhase(null);
     const events = [...ctx.events];
@@ -202,7 +205,7 @@ export class Runtime {
       { number, hash: this.headerHash(header), header, extrinsics: bodies },
       changes,
     );
-    return { block, events };
+    return { block, events, rejected };
   }
 
   headerHash(header: HeaderJson): Hex {
@@ -225,9 +228,12 @@ export class Runtime {
     return u8aConcat(compactToU8a(records.length), ...records);
   }
 
-  #timestampInherent(now: number): Hex {
-    const method = this.registry.createType('Call', { callIndex: [1, 0], args: { now } });
-    return this.registry.createType('Extrinsic', { method }).toHex() as Hex;
+  #timestampInherent(now: number): Extrinsic {
+    const method = this.registry.createType('Call', {
+      callIndex: [PALLET_INDEX.Timestamp, TIMESTAMP_SET_CALL_INDEX],
+      args: { now },
+    });
+    return this.registry.createType('Extrinsic', { method });
   }
 }
 

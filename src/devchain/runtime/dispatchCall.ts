@@ -7,6 +7,7 @@ import { big, bytes, variantName } from './codecValues.js';
 import { DispatchError, ensure } from './DispatchError.js';
 import type { ExecutionContext, Origin } from './ExecutionContext.js';
 import { livestreamCalls } from './livestreamPallet.js';
+import type { Pays } from './weights.js';
 
 type Args = Record<string, Codec>;
 
@@ -33,8 +34,16 @@ function ensureSudo(ctx: ExecutionContext, origin: Origin): Uint8Array {
   return who;
 }
 
+/** What a successful dispatch may change about its own charging (`PostDispatchInfo`). */
+export interface PostDispatchInfo {
+  paysFee?: Pays;
+}
+
+/** Sudo's calls refund the fee when they pass the sudo check ("Sudo user does not pay a fee"). */
+const FREE: PostDispatchInfo = { paysFee: 'No' };
+
 /** Routes a decoded call to its pallet; throws `DispatchError` to fail the dispatch. */
-export function dispatchCall(ctx: ExecutionContext, origin: Origin, call: Call): void {
+export function dispatchCall(ctx: ExecutionContext, origin: Origin, call: Call): PostDispatchInfo {
   const args = argsOf(call);
   const arg = (name: string): Codec => {
     const value = args[name];
@@ -43,18 +52,18 @@ export function dispatchCall(ctx: ExecutionContext, origin: Origin, call: Call):
   };
   switch (`${call.section}.${call.method}`) {
     case 'system.remark':
-      return;
+      return {};
     case 'system.remarkWithEvent': {
       const sender = signedWho(origin);
       ctx.emit('System', 'Remarked', { sender, hash: blake2AsU8a(bytes(arg('remark'))) });
-      return;
+      return {};
     }
     case 'balances.transferAllowDeath':
       transfer(ctx, signedWho(origin), lookup(arg('dest')), big(arg('value')), false);
-      return;
+      return {};
     case 'balances.transferKeepAlive':
       transfer(ctx, signedWho(origin), lookup(arg('dest')), big(arg('value')), true);
-      return;
+      return {};
     case 'sudo.sudo': {
       ensureSudo(ctx, origin);
       let result: unknown = { Ok: [] };
@@ -65,7 +74,7 @@ export function dispatchCall(ctx: ExecutionContext, origin: Origin, call: Call):
         result = { Err: error.value };
       }
       ctx.emit('Sudo', 'Sudid', { sudoResult: result });
-      return;
+      return FREE;
     }
     case 'sudo.setKey': {
       ensureSudo(ctx, origin);
@@ -73,7 +82,7 @@ export function dispatchCall(ctx: ExecutionContext, origin: Origin, call: Call):
       const next = lookup(arg('new'));
       ctx.storage.set('Sudo.Key', [], next);
       ctx.emit('Sudo', 'KeyChanged', { old: old === null ? null : bytes(old), new: next });
-      return;
+      return FREE;
     }
     case 'timestamp.set':
       // Only the block author's inherent may set the time.
@@ -83,6 +92,7 @@ export function dispatchCall(ctx: ExecutionContext, origin: Origin, call: Call):
       if (!handler)
         throw new DispatchError('CannotLookup', `unsupported call ${call.section}.${call.method}`);
       handler(ctx, origin, args);
+      return {};
     }
   }
 }

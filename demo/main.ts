@@ -5,7 +5,7 @@
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import {
-  type ChainEventMessage,
+  type AnyChainEventMessage,
   createLivestreamClient,
   keyringSigner,
   LivestreamApiError,
@@ -103,15 +103,18 @@ function addFeed(type: string, summary: string, isError = false): void {
   while (ui.feed.children.length > MAX_FEED_ENTRIES) ui.feed.lastElementChild?.remove();
 }
 
-function summarize(event: ChainEventMessage): string {
-  const d = event.data;
+function summarize(event: AnyChainEventMessage): string {
   switch (event.type) {
     case 'gift:received':
-      return `${short(d.sender)} sent gift #${d.giftId} ×${d.quantity} (${dust(String(d.value))})`;
+      return `${short(event.data.sender)} sent gift #${event.data.giftId} ×${event.data.quantity} (${dust(event.data.value)})`;
     case 'viewer:kicked':
-      return `${short(d.viewer)} was kicked`;
+      return `${short(event.data.viewer)} was kicked`;
     case 'ticket:purchased':
-      return `${short(d.buyer)} bought a ticket`;
+      return `${short(event.data.buyer)} bought a ticket (${dust(event.data.price)})`;
+    case 'cohost:started':
+      return `${short(event.data.coHost)} is co-hosting`;
+    case 'live:ended':
+      return `ended after ${event.data.duration} blocks, ${dust(event.data.totalGifts)} in gifts`;
     default:
       return `block #${event.block.number}`;
   }

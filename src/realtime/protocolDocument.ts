@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIVESTREAM_EVENT_FIELDS, type LivestreamEventName } from '../chain/livestreamEvents.js';
 import { EVENT_MESSAGE_TYPES } from './chainEventMessage.js';
 import { ClientFrame, CloseCode } from './protocol.js';
 import { SERVER_MESSAGES } from './serverMessages.js';
@@ -17,6 +18,20 @@ export function buildProtocolDocument(): object {
       Object.entries(SERVER_MESSAGES).map(([name, schema]) => [name, z.toJSONSchema(schema)]),
     ),
     chainEvents: EVENT_MESSAGE_TYPES,
+    chainEventData: chainEventDataSchemas(),
     closeCodes: CloseCode,
   };
+}
+
+/**
+ * The `data` of each chain event message type, so clients can type it (`room:live` carries
+ * LiveStarted's). Fields a later pallet version adds may appear beside these.
+ */
+function chainEventDataSchemas(): Record<string, object> {
+  const schemas: Record<string, object> = {};
+  for (const [event, type] of Object.entries(EVENT_MESSAGE_TYPES)) {
+    schemas[type] = z.toJSONSchema(LIVESTREAM_EVENT_FIELDS[event as LivestreamEventName], { io: 'input' });
+  }
+  schemas['room:live'] = schemas['live:started'] as object;
+  return schemas;
 }

@@ -2,6 +2,7 @@ import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoffDel
 import { compareEventIds, EVENT_ID_PATTERN, previousEventId } from './eventIds.js';
 import { RealtimeError } from './RealtimeError.js';
 import {
+  type AnyChainEventMessage,
   CHAIN_EVENT_TYPES,
   type ChainEventMessage,
   type ChainEventType,
@@ -56,7 +57,7 @@ export type RealtimeEvents = ChainEventMap &
   Omit<ServerMessages, 'pong' | 'error'> &
   FinalityMessages & {
     /** Every chain event, whatever its type. */
-    'chain:event': ChainEventMessage;
+    'chain:event': AnyChainEventMessage;
     state: StateChange;
     /** Protocol errors, refused joins, bad frames, close codes that stop the connection. */
     error: RealtimeError;
@@ -322,7 +323,7 @@ export class RealtimeConnection {
   #dispatch(message: Record<string, unknown> & { type: string }): void {
     const { type } = message;
     if (CHAIN_EVENT_TYPE_SET.has(type)) {
-      this.#onChainEvent(message as unknown as ChainEventMessage);
+      this.#onChainEvent(message as unknown as AnyChainEventMessage);
       return;
     }
     switch (type) {
@@ -353,7 +354,7 @@ export class RealtimeConnection {
     }
   }
 
-  #onChainEvent(event: ChainEventMessage): void {
+  #onChainEvent(event: AnyChainEventMessage): void {
     const roomId = event.roomId;
     if (roomId !== null && this.#rooms.has(roomId) && !NOT_ROOM_EVENT_SET.has(event.type)) {
       const last = this.#rooms.get(roomId);

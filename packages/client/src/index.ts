@@ -39,7 +39,9 @@ export {
 } from './RealtimeConnection.js';
 export { RealtimeError, type RealtimeErrorCode } from './RealtimeError.js';
 export {
+  type AnyChainEventMessage,
   CHAIN_EVENT_TYPES,
+  type ChainEventData,
   type ChainEventMessage,
   type ChainEventType,
   CLOSE_CODES,

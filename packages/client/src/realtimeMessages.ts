@@ -2,7 +2,7 @@
  * The server → client messages of the WebSocket protocol (`/ws-protocol.json`), typed. A test holds
  * these lists equal to the document the server serves, so they cannot drift apart silently.
  */
-import type { Room } from './apiTypes.js';
+import type { Room, RoomType } from './apiTypes.js';
 
 /** Chain event message types: one per `Livestream` pallet event, plus `room:live` to everyone. */
 export const CHAIN_EVENT_TYPES = [
@@ -37,14 +37,57 @@ export const NOT_ROOM_EVENT_TYPES: readonly ChainEventType[] = [
 
 export type EventValue = string | number | boolean | null;
 
+/** SS58 address, prefix 42. */
+type Account = string;
+/** Planck (12 decimals) as a decimal string. */
+type Balance = string;
+
+/** The `data` of each chain event type: the pallet event's fields, camelCase. */
+export interface ChainEventData {
+  'room:created': { host: Account; roomId: number; roomType: RoomType };
+  'room:live': { roomId: number; startedAt: number };
+  'live:started': { roomId: number; startedAt: number };
+  'live:paused': { roomId: number };
+  'live:resumed': { roomId: number };
+  'live:ended': {
+    roomId: number;
+    duration: number;
+    totalViewers: number;
+    peakViewers: number;
+    totalGifts: Balance;
+  };
+  'room:updated': { roomId: number };
+  'ticket:purchased': { roomId: number; buyer: Account; price: Balance };
+  'gift:received': {
+    roomId: number;
+    sender: Account;
+    receiver: Account;
+    giftId: number;
+    quantity: number;
+    value: Balance;
+  };
+  'earnings:withdrawn': { host: Account; amount: Balance };
+  'viewer:kicked': { roomId: number; viewer: Account };
+  'viewer:unbanned': { roomId: number; viewer: Account };
+  'room:banned': { roomId: number; reason: string };
+  'cohost:started': { roomId: number; coHost: Account };
+  'cohost:ended': { roomId: number; coHost: Account };
+  'gift:created': { giftId: number; price: Balance };
+  'gift:updated': { giftId: number; enabled: boolean };
+  'stats:synced': { roomId: number; totalViewers: number; peakViewers: number };
+}
+
 export interface ChainEventMessage<T extends ChainEventType = ChainEventType> {
   type: T;
   /** `<block>-<index>`: the event's chain position, the same on every server instance. */
   id: string;
   roomId: number | null;
   block: { number: number; hash: string };
-  /** The pallet event's fields in camelCase: balances as decimal strings, accounts SS58-42. */
-  data: Record<string, EventValue>;
+  /**
+   * The pallet event's fields in camelCase: balances as decimal strings, accounts SS58-42. Fields a
+   * later pallet version adds may appear beside the typed ones.
+   */
+  data: ChainEventData[T] & Readonly<Record<string, EventValue>>;
   /**
    * From servers that deliver events of best (not yet finalized) blocks: false until the block is
    * final (then `block:finalized` follows, or `events:retracted` if the block was dropped).
@@ -52,6 +95,9 @@ export interface ChainEventMessage<T extends ChainEventType = ChainEventType> {
    */
   final?: boolean;
 }
+
+/** Any chain event message: a `switch (event.type)` narrows `data` to that event's fields. */
+export type AnyChainEventMessage = { [T in ChainEventType]: ChainEventMessage<T> }[ChainEventType];
 
 /** Protocol error codes of `{type:"error"}` frames. */
 export const WS_ERROR_CODES = [

@@ -13,6 +13,8 @@ import {
   API_ERROR_CODES,
   authMessage,
   CHAIN_EVENT_TYPES,
+  type ChainEventData,
+  type ChainEventType,
   CLOSE_CODES,
   FINALITY_MESSAGE_TYPES,
   ROOM_STATUSES,
@@ -31,6 +33,7 @@ interface JsonSchema {
 
 interface ProtocolDocument {
   serverMessages: Record<string, JsonSchema>;
+  chainEventData: Record<string, JsonSchema>;
   chainEvents: Record<string, string>;
   closeCodes: Record<string, number>;
 }
@@ -50,6 +53,51 @@ const CLIENT_FIELDS = {
 } satisfies { [K in keyof ServerMessages]: (keyof ServerMessages[K])[] };
 
 const CHAIN_EVENT_FIELDS = ['type', 'id', 'roomId', 'block', 'data'];
+
+type JsonTypeOf<V> = V extends number
+  ? 'integer'
+  : V extends string
+    ? 'string'
+    : V extends boolean
+      ? 'boolean'
+      : never;
+
+/** Each event's data fields with their JSON types, complete and true to `ChainEventData` (checked by the compiler). */
+const CLIENT_EVENT_DATA: {
+  [T in ChainEventType]: { [F in keyof ChainEventData[T]]-?: JsonTypeOf<ChainEventData[T][F]> };
+} = {
+  'room:created': { host: 'string', roomId: 'integer', roomType: 'string' },
+  'room:live': { roomId: 'integer', startedAt: 'integer' },
+  'live:started': { roomId: 'integer', startedAt: 'integer' },
+  'live:paused': { roomId: 'integer' },
+  'live:resumed': { roomId: 'integer' },
+  'live:ended': {
+    roomId: 'integer',
+    duration: 'integer',
+    totalViewers: 'integer',
+    peakViewers: 'integer',
+    totalGifts: 'string',
+  },
+  'room:updated': { roomId: 'integer' },
+  'ticket:purchased': { roomId: 'integer', buyer: 'string', price: 'string' },
+  'gift:received': {
+    roomId: 'integer',
+    sender: 'string',
+    receiver: 'string',
+    giftId: 'integer',
+    quantity: 'integer',
+    value: 'string',
+  },
+  'earnings:withdrawn': { host: 'string', amount: 'string' },
+  'viewer:kicked': { roomId: 'integer', viewer: 'string' },
+  'viewer:unbanned': { roomId: 'integer', viewer: 'string' },
+  'room:banned': { roomId: 'integer', reason: 'string' },
+  'cohost:started': { roomId: 'integer', coHost: 'string' },
+  'cohost:ended': { roomId: 'integer', coHost: 'string' },
+  'gift:created': { giftId: 'integer', price: 'string' },
+  'gift:updated': { giftId: 'integer', enabled: 'boolean' },
+  'stats:synced': { roomId: 'integer', totalViewers: 'integer', peakViewers: 'integer' },
+};
 
 describe("the client's protocol types against /ws-protocol.json and the server's contract", () => {
   let service: TestService;
@@ -86,6 +134,18 @@ describe("the client's protocol types against /ws-protocol.json and the server's
     const errorCodes = protocol.serverMessages.error?.properties?.code?.enum ?? [];
     expect([...errorCodes].sort()).toEqual([...WS_ERROR_CODES].sort());
     expect(protocol.closeCodes).toEqual(CLOSE_CODES);
+  });
+
+  it("types each chain event's data as the server describes it", () => {
+    expect(Object.keys(protocol.chainEventData).sort()).toEqual([...CHAIN_EVENT_TYPES].sort());
+    for (const type of CHAIN_EVENT_TYPES) {
+      const schema = protocol.chainEventData[type] as JsonSchema;
+      const served = Object.fromEntries(
+        Object.entries(schema.properties ?? {}).map(([field, property]) => [field, property.type]),
+      );
+      expect(served, type).toEqual(CLIENT_EVENT_DATA[type]);
+      expect([...(schema.required ?? [])].sort(), type).toEqual(Object.keys(CLIENT_EVENT_DATA[type]).sort());
+    }
   });
 
   it('knows the HTTP error codes, room enums and signed texts of the server', () => {

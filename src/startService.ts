@@ -26,6 +26,7 @@ import { livestreamPipeline } from './pipeline/livestreamPipeline.js';
 import { ViewerPresence } from './presence/ViewerPresence.js';
 import { RealtimeHub } from './realtime/RealtimeHub.js';
 import { WebSocketGateway } from './realtime/WebSocketGateway.js';
+import { RoomViews } from './rooms/RoomViews.js';
 import { MemoryReplayGuard } from './store/MemoryReplayGuard.js';
 import { RedisConnection } from './store/RedisConnection.js';
 import { RedisPresenceSync } from './store/RedisPresenceSync.js';
@@ -96,6 +97,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const follower = new FinalizedBlockFollower({ chain, logger });
   const rooms = new ChainRooms({ chain, logger });
   const presence = new ViewerPresence();
+  const roomViews = new RoomViews({ rooms, presence });
 
   const metrics = new Metrics();
   const workers = new WorkerSignatureVerifier();
@@ -147,8 +149,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     logger,
     ...(config.nodeEnv === 'production' ? {} : { demoDir: DEMO_BUILD_DIR }),
     tokens,
-    rooms,
-    presence,
+    rooms: roomViews,
+    ready: () => rooms.available,
     accountLimiter,
     webhooks,
     metrics,
@@ -167,7 +169,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       }),
   });
 
-  const hub = new RealtimeHub({ rooms, presence, logger });
+  const hub = new RealtimeHub({ rooms: roomViews, presence, logger });
   const pipeline = livestreamPipeline({ rooms, presence, livekit: livekitActions, roomLimits, hub });
   follower.onReset(pipeline.reset);
   follower.onBlock((block) => pipeline.apply(block, 'finalized'));

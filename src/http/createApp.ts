@@ -1,11 +1,10 @@
 import type { Express, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import type { ChainRooms } from '../chain/ChainRooms.js';
 import type { LiveKitWebhooks } from '../livekit/LiveKitWebhooks.js';
 import type { HealthReport } from '../observability/healthReport.js';
 import type { Metrics } from '../observability/Metrics.js';
-import type { ViewerPresence } from '../presence/ViewerPresence.js';
 import { buildProtocolDocument } from '../realtime/protocolDocument.js';
+import type { RoomViews } from '../rooms/RoomViews.js';
 import type { TokenService } from '../tokens/TokenService.js';
 import { createHttpApp, type HttpAppConfig } from './createHttpApp.js';
 import type { RateLimitStoreFactory } from './middleware/rateLimits.js';
@@ -24,8 +23,9 @@ export interface AppDeps {
   config: HttpAppConfig;
   logger: Logger;
   tokens: TokenService;
-  rooms: ChainRooms;
-  presence: ViewerPresence;
+  rooms: RoomViews;
+  /** Ready for traffic: the chain is connected and the room index loaded. */
+  ready: () => boolean;
   accountLimiter: RequestHandler;
   health: () => HealthReport;
   webhooks: LiveKitWebhooks;
@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps): Express {
     logger: deps.logger,
     ...(deps.createRateLimitStore ? { createStore: deps.createRateLimitStore } : {}),
   });
-  const health = healthRouter({ report: deps.health, ready: () => deps.rooms.available });
+  const health = healthRouter({ report: deps.health, ready: deps.ready });
   return createHttpApp({
     config: deps.config,
     logger: deps.logger,
@@ -59,7 +59,6 @@ export function createApp(deps: AppDeps): Express {
         livestreamRouter({
           tokens: deps.tokens,
           rooms: deps.rooms,
-          presence: deps.presence,
           accountLimiter: deps.accountLimiter,
           signatureFailures,
           metrics: deps.metrics,

@@ -2,13 +2,12 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteaso
 import { z } from 'zod';
 import type { ErrorCode } from '../errors/AppError.js';
 import { ERROR_STATUS } from '../errors/AppError.js';
+import { Room, RoomsPage } from '../rooms/roomSchemas.js';
 import {
   ErrorResponse,
   HealthResponse,
   LeaveResponse,
   ProbeResponse,
-  Room,
-  RoomsPage,
   TokenResponse,
   WebhookResponse,
 } from './responseSchemas.js';

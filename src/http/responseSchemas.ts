@@ -1,11 +1,7 @@
 /** Response shapes of the HTTP contract, for the API description and for tests that check replies. */
 import { z } from 'zod';
-import { ROOM_STATUSES, ROOM_TYPES } from '../chain/types.js';
 import { ERROR_STATUS } from '../errors/AppError.js';
-
-const Balance = z.string().regex(/^\d+$/).describe('planck (12 decimals) as a decimal string');
-const BlockNumber = z.number().int().min(0).describe('a block number');
-const Address = z.string().describe('SS58 address, prefix 42');
+import { Address, BlockNumber } from '../rooms/roomSchemas.js';
 
 export const TokenResponse = z.object({
   token: z.string().describe('LiveKit access token (JWT, HS256)'),
@@ -13,31 +9,6 @@ export const TokenResponse = z.object({
   roomName: z.string().regex(/^room-\d+$/),
   identity: Address,
   expiresAt: z.number().int().describe('ms since the epoch; LiveKit refreshes tokens of connected clients'),
-});
-
-export const Room = z.object({
-  id: z.number().int().min(0),
-  host: Address,
-  title: z.string(),
-  description: z.string().nullable(),
-  roomType: z.enum(ROOM_TYPES),
-  status: z.enum(ROOM_STATUSES),
-  coverCid: z.string().nullable(),
-  totalViewers: z.number().int().min(0),
-  peakViewers: z.number().int().min(0),
-  totalGifts: Balance,
-  ticketPrice: Balance.nullable(),
-  createdAt: BlockNumber,
-  startedAt: BlockNumber.nullable(),
-  endedAt: BlockNumber.nullable(),
-  currentViewers: z.number().int().min(0),
-});
-
-export const RoomsPage = z.object({
-  rooms: z.array(Room),
-  total: z.number().int().min(0),
-  page: z.number().int().min(1),
-  limit: z.number().int().min(1).max(100),
 });
 
 export const LeaveResponse = z.object({ success: z.literal(true) });

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import type { ChainRooms } from '../chain/ChainRooms.js';
 import type { ChainBlock } from '../chain/livestreamEvents.js';
 import type { ViewerPresence } from '../presence/ViewerPresence.js';
+import type { RoomViews } from '../rooms/RoomViews.js';
+import type { RoomView } from '../rooms/roomView.js';
 import type { ClientConnection } from './ClientConnection.js';
 import { compareEventIds, type Route, routeChainEvent } from './chainEventMessage.js';
 import type { WsErrorCode } from './protocol.js';
@@ -26,7 +27,7 @@ const WS_MAX_7_BIT_LENGTH = 125;
 const WS_MAX_16_BIT_LENGTH = 0xffff;
 
 export interface RealtimeHubOptions {
-  rooms: ChainRooms;
+  rooms: RoomViews;
   presence: ViewerPresence;
   logger: Logger;
   replay?: RoomReplayBuffer;
@@ -68,7 +69,7 @@ export function wsTextFrame(payload: Buffer): Buffer {
  * recipient, through one ordered queue drained in slices.
  */
 export class RealtimeHub {
-  readonly #rooms: ChainRooms;
+  readonly #rooms: RoomViews;
   readonly #presence: ViewerPresence;
   readonly #logger: Logger;
   readonly #replay: RoomReplayBuffer;
@@ -149,8 +150,7 @@ export class RealtimeHub {
    * `room:reset` when they are no longer all buffered); then the `room:joined` snapshot.
    */
   join(conn: ClientConnection, roomId: number, since?: string): WsErrorCode | null {
-    const room = this.#rooms.get(roomId);
-    if (!room) return this.#rooms.loaded ? 'ROOM_NOT_FOUND' : 'CHAIN_UNAVAILABLE';
+    if (!this.#rooms.has(roomId)) return this.#rooms.loaded ? 'ROOM_NOT_FOUND' : 'CHAIN_UNAVAILABLE';
     if (!conn.rooms.has(roomId) && conn.rooms.size >= this.#maxRooms) return 'TOO_MANY_ROOMS';
     if (since !== undefined) {
       // An id past everything published here comes from another chain (a reset dev chain) or a
@@ -167,13 +167,15 @@ export class RealtimeHub {
       if (members.size === 1) for (const listener of this.#membershipListeners) listener(roomId, true);
       if (conn.account) this.#presenceJoin(roomId, conn.account);
     }
+    // Viewed after joining: the snapshot counts this connection's account.
+    const room = this.#rooms.view(roomId) as RoomView;
     this.#sendDirect(
       conn,
       frameOf({
         type: 'room:joined',
         roomId,
-        room: { ...room, currentViewers: this.#presence.count(roomId) },
-        viewers: this.#presence.count(roomId),
+        room,
+        viewers: room.currentViewers,
         lastEventId: this.#replay.lastEventId(roomId),
       }),
     );

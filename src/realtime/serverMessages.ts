@@ -1,6 +1,6 @@
 /** Server → client messages of the WebSocket protocol, as schemas for the protocol document and tests. */
 import { z } from 'zod';
-import { Room } from '../http/responseSchemas.js';
+import { Room } from '../rooms/roomSchemas.js';
 import { EVENT_MESSAGE_TYPES } from './chainEventMessage.js';
 import { WS_ERROR_CODES } from './protocol.js';
 

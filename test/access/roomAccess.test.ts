@@ -8,29 +8,12 @@ import {
   viewerNeedsFacts,
 } from '../../src/access/roomAccess.js';
 import { type ChainRoom, ROOM_STATUSES, type RoomStatus } from '../../src/chain/types.js';
+import { chainRoom } from '../support/chainRooms.js';
 
 const HOST = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
 const OTHER = '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty';
 
-function room(overrides: Partial<ChainRoom> = {}): ChainRoom {
-  return {
-    id: 0,
-    host: HOST,
-    title: 'Room',
-    description: null,
-    roomType: 'Normal',
-    status: 'Live',
-    coverCid: null,
-    totalViewers: 0,
-    peakViewers: 0,
-    totalGifts: '0',
-    ticketPrice: null,
-    createdAt: 1,
-    startedAt: 2,
-    endedAt: null,
-    ...overrides,
-  };
-}
+const room = (overrides: Partial<ChainRoom> = {}) => chainRoom({ host: HOST, ...overrides });
 
 const NO_FACTS: ViewerFacts = { blacklisted: false, hasTicket: false, isCoHost: false };
 

@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../src/http/openApiDocument.js';
-import { RoomsPage } from '../../src/http/responseSchemas.js';
+import { RoomsPage } from '../../src/rooms/roomSchemas.js';
 import { startTestService, type TestService } from '../support/startTestService.js';
 
 interface Layer {

@@ -4,28 +4,21 @@ import type { ChainRoom, RoomStatus } from '../../src/chain/types.js';
 import { LiveKitError } from '../../src/livekit/LiveKitError.js';
 import { PresenceReconciler, RECONCILE_ROOMS_PER_ROUND } from '../../src/livekit/PresenceReconciler.js';
 import { ViewerPresence } from '../../src/presence/ViewerPresence.js';
+import { chainRoom } from '../support/chainRooms.js';
 import { captureLogs } from '../support/logCapture.js';
 import { ScriptedLiveKitGateway } from '../support/ScriptedLiveKitGateway.js';
 
 const HOST = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
 
-function chainRoom(id: number, status: RoomStatus): ChainRoom {
-  return {
+function chainRoomIn(id: number, status: RoomStatus): ChainRoom {
+  return chainRoom({
     id,
     host: HOST,
     title: `Room ${id}`,
-    description: null,
-    roomType: 'Normal',
     status,
-    coverCid: null,
-    totalViewers: 0,
-    peakViewers: 0,
-    totalGifts: '0',
-    ticketPrice: null,
-    createdAt: 1,
     startedAt: status === 'Preparing' ? null : 2,
     endedAt: status === 'Ended' ? 3 : null,
-  };
+  });
 }
 
 function setUp(rooms: ChainRoom[], intervalMs?: number) {
@@ -48,7 +41,7 @@ const listed = (gateway: ScriptedLiveKitGateway) =>
 
 describe('PresenceReconciler', () => {
   it('replaces the presence of a live room with LiveKit’s participants, a lost leave and a lost join included', async () => {
-    const { gateway, presence, reconciler } = setUp([chainRoom(1, 'Live')]);
+    const { gateway, presence, reconciler } = setUp([chainRoomIn(1, 'Live')]);
     presence.applyLiveKit(1, 'alice', true, 1_000);
     presence.applyLiveKit(1, 'bob', true, 1_000);
     gateway.setParticipants('room-1', ['alice', 'carol']);
@@ -58,7 +51,7 @@ describe('PresenceReconciler', () => {
   });
 
   it('does not count participants LiveKit lists as disconnected', async () => {
-    const { gateway, presence, reconciler } = setUp([chainRoom(1, 'Paused')]);
+    const { gateway, presence, reconciler } = setUp([chainRoomIn(1, 'Paused')]);
     gateway.script = (call) =>
       call.method === 'listParticipants'
         ? [
@@ -73,10 +66,10 @@ describe('PresenceReconciler', () => {
 
   it('checks live rooms nobody is known to watch, as after a restart that lost every webhook', async () => {
     const { gateway, presence, reconciler } = setUp([
-      chainRoom(1, 'Live'),
-      chainRoom(2, 'Paused'),
-      chainRoom(3, 'Preparing'),
-      chainRoom(4, 'Ended'),
+      chainRoomIn(1, 'Live'),
+      chainRoomIn(2, 'Paused'),
+      chainRoomIn(3, 'Preparing'),
+      chainRoomIn(4, 'Ended'),
     ]);
     gateway.setParticipants('room-1', ['alice', 'bob']);
     gateway.setParticipants('room-2', ['carol']);
@@ -87,7 +80,7 @@ describe('PresenceReconciler', () => {
   });
 
   it('clears rooms that are no longer live without asking LiveKit', async () => {
-    const { gateway, presence, reconciler } = setUp([chainRoom(1, 'Ended'), chainRoom(2, 'Banned')]);
+    const { gateway, presence, reconciler } = setUp([chainRoomIn(1, 'Ended'), chainRoomIn(2, 'Banned')]);
     presence.join(1, 'alice');
     presence.applyLiveKit(2, 'bob', true, 1_000);
     presence.join(9, 'ghost');
@@ -97,7 +90,7 @@ describe('PresenceReconciler', () => {
   });
 
   it('keeps what it knows when LiveKit does not answer, and stops the round', async () => {
-    const { gateway, presence, reconciler } = setUp([chainRoom(1, 'Live'), chainRoom(2, 'Live')]);
+    const { gateway, presence, reconciler } = setUp([chainRoomIn(1, 'Live'), chainRoomIn(2, 'Live')]);
     presence.applyLiveKit(1, 'alice', true, 1_000);
     presence.applyLiveKit(2, 'bob', true, 1_000);
     gateway.script = () => {
@@ -110,7 +103,7 @@ describe('PresenceReconciler', () => {
   });
 
   it('lets a join reported in the same second as the list count', async () => {
-    const { gateway, presence, reconciler } = setUp([chainRoom(1, 'Live')]);
+    const { gateway, presence, reconciler } = setUp([chainRoomIn(1, 'Live')]);
     presence.applyLiveKit(1, 'alice', true, 1_000);
     gateway.setParticipants('room-1', []);
     await reconciler.reconcile();
@@ -122,7 +115,7 @@ describe('PresenceReconciler', () => {
 
   it('checks a bounded number of rooms per round and goes on where it stopped', async () => {
     const total = RECONCILE_ROOMS_PER_ROUND + 50;
-    const { gateway, reconciler } = setUp(Array.from({ length: total }, (_, id) => chainRoom(id, 'Live')));
+    const { gateway, reconciler } = setUp(Array.from({ length: total }, (_, id) => chainRoomIn(id, 'Live')));
     expect(await reconciler.reconcile()).toBe(RECONCILE_ROOMS_PER_ROUND);
     const first = listed(gateway);
     expect(await reconciler.reconcile()).toBe(RECONCILE_ROOMS_PER_ROUND);
@@ -132,7 +125,7 @@ describe('PresenceReconciler', () => {
   });
 
   it('runs rounds on its timer until stopped', async () => {
-    const { gateway, reconciler } = setUp([chainRoom(1, 'Live')], 5);
+    const { gateway, reconciler } = setUp([chainRoomIn(1, 'Live')], 5);
     reconciler.start();
     await gateway.callCount(2);
     reconciler.stop();

@@ -7,6 +7,7 @@ import type { ChainRooms } from '../../src/chain/ChainRooms.js';
 import { ViewerPresence } from '../../src/presence/ViewerPresence.js';
 import { RealtimeHub, type RealtimeHubOptions } from '../../src/realtime/RealtimeHub.js';
 import { WebSocketGateway, type WebSocketGatewayOptions } from '../../src/realtime/WebSocketGateway.js';
+import { RoomViews } from '../../src/rooms/RoomViews.js';
 import { MemoryReplayGuard } from '../../src/store/MemoryReplayGuard.js';
 
 const SIGNATURE_MAX_AGE_MS = 5 * 60_000;
@@ -39,7 +40,12 @@ export interface TestGateway {
  */
 export async function startTestGateway(options: StartTestGatewayOptions): Promise<TestGateway> {
   const presence = new ViewerPresence();
-  const hub = new RealtimeHub({ rooms: options.rooms, presence, logger: options.logger, ...options.hub });
+  const hub = new RealtimeHub({
+    rooms: new RoomViews({ rooms: options.rooms, presence }),
+    presence,
+    logger: options.logger,
+    ...options.hub,
+  });
   const gateway = new WebSocketGateway({
     hub,
     authenticator: new SignedMessageAuthenticator({

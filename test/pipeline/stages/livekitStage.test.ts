@@ -1,27 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ChainRoom } from '../../../src/chain/types.js';
 import type { LiveKitAction } from '../../../src/livekit/livekitActionsFor.js';
 import { livekitStage } from '../../../src/pipeline/stages/livekitStage.js';
 import { ALICE, BOB, chainEvent } from '../../support/chainEvents.js';
+import { chainRoom } from '../../support/chainRooms.js';
 
 const BLOCK = { number: 8, hash: '0x08' };
 const LIMITS = { emptyTimeoutSeconds: 60, maxParticipants: 10 };
-const ROOM: ChainRoom = {
-  id: 6,
-  host: ALICE,
-  title: 'Six',
-  description: null,
-  roomType: 'MultiHost',
-  status: 'Live',
-  coverCid: null,
-  totalViewers: 0,
-  peakViewers: 0,
-  totalGifts: '0',
-  ticketPrice: null,
-  createdAt: 1,
-  startedAt: 8,
-  endedAt: null,
-};
+const ROOM = chainRoom({ id: 6, roomType: 'MultiHost', startedAt: 8 });
 
 describe('livekitStage', () => {
   it('queues the LiveKit actions of every event, in order, with the room as the index has it now', async () => {

@@ -1,3 +1,5 @@
+import type { PresenceChange, PresenceReplication } from './PresenceReplication.js';
+
 /** Tombstones of departed participants are kept this long, so a late duplicate join stays ignored. */
 export const PRESENCE_TOMBSTONE_MS = 10 * 60_000;
 
@@ -15,20 +17,13 @@ interface Seen {
   session: string | undefined;
 }
 
-/** One change of presence; instances sharing Redis replay each other's changes. */
-export type PresenceChange =
-  | { op: 'join' | 'leave'; roomId: number; identity: string }
-  | { op: 'livekit'; roomId: number; identity: string; present: boolean; at: number; session?: string }
-  | { op: 'replace'; roomId: number; identities: string[]; at: number }
-  | { op: 'clear'; roomId: number; at?: number };
-
 /**
  * Who is watching which room. LiveKit (webhooks, reconciled with `listParticipants`) is the truth
  * for a room as soon as it has reported on it; until then the token endpoints and WebSocket
  * joiners are the fallback source: a viewer token or an authenticated join adds the identity,
  * viewer-leave or leaving removes it. Identities are sets: a rejoin never counts twice.
  */
-export class ViewerPresence {
+export class ViewerPresence implements PresenceReplication {
   readonly #fallback = new Map<number, Set<string>>();
   readonly #livekit = new Map<number, LiveKitRoom>();
   readonly #countListeners = new Set<(roomId: number, count: number) => void>();

@@ -6,7 +6,9 @@ import type { RoomView } from '../rooms/roomView.js';
 import type { ClientConnection } from './ClientConnection.js';
 import { compareEventIds, type Route, routeChainEvent } from './chainEventMessage.js';
 import type { WsErrorCode } from './protocol.js';
+import type { RoomBroadcastRelay } from './RoomBroadcastRelay.js';
 import { RoomReplayBuffer } from './RoomReplayBuffer.js';
+import { frameOf, wsTextFrame } from './wsTextFrame.js';
 
 /** Sends per event-loop turn: a fan-out to thousands must not stall HTTP requests meanwhile. */
 export const FANOUT_SLICE_SENDS = 500;
@@ -19,12 +21,6 @@ interface FanoutJob {
   targets: ClientConnection[];
   next: number;
 }
-
-const WS_FIN_TEXT = 0x81;
-const WS_LENGTH_16 = 126;
-const WS_LENGTH_64 = 127;
-const WS_MAX_7_BIT_LENGTH = 125;
-const WS_MAX_16_BIT_LENGTH = 0xffff;
 
 export interface RealtimeHubOptions {
   rooms: RoomViews;
@@ -42,33 +38,11 @@ export interface RealtimeStats {
   clientsDropped: number;
 }
 
-export function frameOf(message: object): Buffer {
-  return Buffer.from(JSON.stringify(message));
-}
-
-/** `payload` as one final, unmasked WebSocket text frame (RFC 6455 §5.2), as a server sends it. */
-export function wsTextFrame(payload: Buffer): Buffer {
-  const length = payload.length;
-  const header = length <= WS_MAX_7_BIT_LENGTH ? 2 : length <= WS_MAX_16_BIT_LENGTH ? 4 : 10;
-  const frame = Buffer.allocUnsafe(header + length);
-  frame[0] = WS_FIN_TEXT;
-  if (header === 2) frame[1] = length;
-  else if (header === 4) {
-    frame[1] = WS_LENGTH_16;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = WS_LENGTH_64;
-    frame.writeBigUInt64BE(BigInt(length), 2);
-  }
-  payload.copy(frame, header);
-  return frame;
-}
-
 /**
  * Room membership and fan-out. Each event is serialized once and the same frame goes to every
  * recipient, through one ordered queue drained in slices.
  */
-export class RealtimeHub {
+export class RealtimeHub implements RoomBroadcastRelay {
   readonly #rooms: RoomViews;
   readonly #presence: ViewerPresence;
   readonly #logger: Logger;

@@ -10,7 +10,8 @@ import type { TrustProxy } from '../config/Config.js';
 import { AppError } from '../errors/AppError.js';
 import { ClientConnection } from './ClientConnection.js';
 import { ClientFrame, CloseCode, type WsErrorCode } from './protocol.js';
-import { frameOf, type RealtimeHub } from './RealtimeHub.js';
+import type { RealtimeHub } from './RealtimeHub.js';
+import { frameOf } from './wsTextFrame.js';
 
 export const WS_PATHS = ['/', '/ws'];
 export const WS_MAX_PAYLOAD_BYTES = 16 * 1024;

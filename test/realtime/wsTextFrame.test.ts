@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as ws from 'ws';
-import { wsTextFrame } from '../../src/realtime/RealtimeHub.js';
+import { wsTextFrame } from '../../src/realtime/wsTextFrame.js';
 
 /** The frame the ws library itself writes for an unmasked text message (server to client). */
 function wsLibraryFrame(payload: Buffer): Buffer {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { PresenceChange, ViewerPresence } from '../presence/ViewerPresence.js';
-import type { RedisConnection } from './RedisConnection.js';
+import type { PresenceChange, PresenceReplication } from '../presence/PresenceReplication.js';
+import type { RedisConnection } from '../store/RedisConnection.js';
 
 const Identity = z.string().min(1).max(256);
 const RoomId = z.number().int().min(0);
@@ -34,14 +34,14 @@ const Message = z.object({
  */
 export class RedisPresenceSync {
   readonly #redis: RedisConnection;
-  readonly #presence: ViewerPresence;
+  readonly #presence: PresenceReplication;
   readonly #instanceId: string;
   readonly #logger: Logger;
   #off: (() => void) | undefined;
 
   constructor(options: {
     redis: RedisConnection;
-    presence: ViewerPresence;
+    presence: PresenceReplication;
     instanceId: string;
     logger: Logger;
   }) {

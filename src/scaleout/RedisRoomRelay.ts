@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { RealtimeHub } from '../realtime/RealtimeHub.js';
-import type { RedisConnection } from './RedisConnection.js';
+import type { RoomBroadcastRelay } from '../realtime/RoomBroadcastRelay.js';
+import type { RedisConnection } from '../store/RedisConnection.js';
 
 /**
  * Relays room broadcasts that do not come from the chain (presence) between instances, on one
@@ -10,13 +10,18 @@ import type { RedisConnection } from './RedisConnection.js';
  */
 export class RedisRoomRelay {
   readonly #redis: RedisConnection;
-  readonly #hub: RealtimeHub;
+  readonly #hub: RoomBroadcastRelay;
   readonly #instanceId: string;
   readonly #logger: Logger;
   readonly #rooms = new Set<number>();
   readonly #unsubscribe: (() => void)[] = [];
 
-  constructor(options: { redis: RedisConnection; hub: RealtimeHub; instanceId: string; logger: Logger }) {
+  constructor(options: {
+    redis: RedisConnection;
+    hub: RoomBroadcastRelay;
+    instanceId: string;
+    logger: Logger;
+  }) {
     this.#redis = options.redis;
     this.#hub = options.hub;
     this.#instanceId = options.instanceId;

@@ -26,9 +26,11 @@ export class HttpApi {
   }
 
   get<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-    const encoded = params.toString();
+    // Encoded by hand: React Native's URLSearchParams cannot `set`.
+    const encoded = Object.entries(query)
+      .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
+      .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
+      .join('&');
     const search = encoded ? `?${encoded}` : '';
     return this.#request<T>('GET', `${path}${search}`, undefined, {});
   }

@@ -118,14 +118,15 @@ export function createLivestreamClient(options: LivestreamClientOptions): Livest
   };
 }
 
-/** `http://host/…` → `ws://host/ws`. */
+/**
+ * `http://host/…` → `ws://host/…/ws`. By hand rather than with `URL`, whose React Native version
+ * cannot set `protocol` or `pathname`.
+ */
 export function realtimeUrl(baseUrl: string): string {
-  const url = new URL(baseUrl);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/ws`;
-  url.search = '';
-  url.hash = '';
-  return url.toString();
+  const match = /^(https?):\/\/([^/?#]+)([^?#]*)/i.exec(baseUrl.trim());
+  if (!match) throw new TypeError(`baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}`);
+  const [, scheme = '', host = '', path = ''] = match;
+  return `${scheme.toLowerCase() === 'https' ? 'wss' : 'ws'}://${host}${path.replace(/\/+$/, '')}/ws`;
 }
 
 /**

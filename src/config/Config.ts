@@ -58,6 +58,10 @@ export interface Config {
   readonly rateLimit: {
     readonly ipWindowMs: number;
     readonly ipMaxRequests: number;
+    /** LiveKit webhooks per client IP per `ipWindowMs` (their own budget). */
+    readonly webhookMaxRequests: number;
+    /** `/health*` and `/metrics` requests per client IP per `ipWindowMs` (their own budget, in memory). */
+    readonly healthMaxRequests: number;
     /** Failed signature checks per client IP per `ipWindowMs`. */
     readonly ipSignatureFailures: number;
     readonly accountWindowMs: number;

@@ -43,6 +43,8 @@ export function buildConfig(env: Env): Config {
     rateLimit: {
       ipWindowMs: env.RATE_LIMIT_WINDOW_MS,
       ipMaxRequests: env.RATE_LIMIT_IP_MAX,
+      webhookMaxRequests: env.RATE_LIMIT_WEBHOOK_MAX,
+      healthMaxRequests: env.RATE_LIMIT_HEALTH_MAX,
       ipSignatureFailures: env.RATE_LIMIT_SIGNATURE_FAILURES,
       accountWindowMs: env.RATE_LIMIT_ACCOUNT_WINDOW_MS,
       accountMaxRequests: env.RATE_LIMIT_ACCOUNT_MAX,

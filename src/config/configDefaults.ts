@@ -47,6 +47,13 @@ export const DEFAULT_RATE_LIMIT_ACCOUNT_MAX_REQUESTS = 20;
  * refused without a check: a wallet that signs correctly never fails, so this only meets floods.
  */
 export const DEFAULT_RATE_LIMIT_SIGNATURE_FAILURES = 30;
+/**
+ * Webhooks per client IP per RATE_LIMIT_WINDOW_MS, apart from the API's budget: LiveKit delivers every
+ * webhook from one address, ~100/s here, and an event refused is an event lost.
+ */
+export const DEFAULT_RATE_LIMIT_WEBHOOK_MAX_REQUESTS = 6000;
+/** Health and metrics requests per client IP per RATE_LIMIT_WINDOW_MS, apart from the API's budget. */
+export const DEFAULT_RATE_LIMIT_HEALTH_MAX_REQUESTS = 600;
 export const MIN_RATE_LIMIT_WINDOW_MS = 1000;
 export const MAX_RATE_LIMIT_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const MAX_RATE_LIMIT_REQUESTS = 1_000_000;

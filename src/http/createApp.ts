@@ -51,9 +51,14 @@ export function createApp(deps: AppDeps): Express {
     logger: deps.logger,
     metrics: deps.metrics,
     ...(deps.createRateLimitStore ? { createRateLimitStore: deps.createRateLimitStore } : {}),
-    mountRawBodyRoutes: (app) => mountLiveKitWebhook(app, deps.webhooks, deps.metrics),
+    mountOperational: (app, limit) => {
+      app.use('/health', limit, health);
+      mountMetrics(app, { metrics: deps.metrics, token: deps.metricsToken, limit });
+    },
+    mountWebhooks: (app, limit) =>
+      mountLiveKitWebhook(app, { webhooks: deps.webhooks, metrics: deps.metrics, limit, signatureFailures }),
     mount: (app) => {
-      // The API first: nearly every request is for it, and each route mounted before costs a match.
+      // The API first of these: nearly every request is for it, and each route before costs a match.
       app.use(
         API_BASE_PATH,
         livestreamRouter({
@@ -64,8 +69,6 @@ export function createApp(deps: AppDeps): Express {
           metrics: deps.metrics,
         }),
       );
-      app.use('/health', health);
-      mountMetrics(app, deps.metrics, deps.metricsToken);
       const openApi = buildOpenApiDocument(API_VERSION);
       const protocol = buildProtocolDocument();
       app.get('/openapi.json', (_req, res) => {

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/Config.js';
 import type { Metrics } from '../observability/Metrics.js';
@@ -7,7 +7,12 @@ import { errorHandler } from './middleware/errorHandler.js';
 import { httpMetrics } from './middleware/httpMetrics.js';
 import { jsonBody } from './middleware/jsonBody.js';
 import { notFound } from './middleware/notFound.js';
-import { createIpRateLimiter, type RateLimitStoreFactory } from './middleware/rateLimits.js';
+import {
+  createIpRateLimiter,
+  HEALTH_LIMITER_PREFIX,
+  type RateLimitStoreFactory,
+  WEBHOOK_LIMITER_PREFIX,
+} from './middleware/rateLimits.js';
 import { requestLogger } from './middleware/requestLogger.js';
 import { securityHeaders } from './middleware/securityHeaders.js';
 
@@ -22,11 +27,17 @@ export interface HttpAppOptions {
   /** Store factory for the rate limiters (Redis when configured); default: in memory. */
   createRateLimitStore?: RateLimitStoreFactory;
   /**
-   * Routes that must read the raw body themselves, such as the LiveKit webhook
-   * (`express.raw({type: 'application/webhook+json'})`): mounted after the per-IP limit and
-   * before the JSON parser.
+   * Health and metrics: mounted before the API's per-IP limit, each route behind `limit`, their own
+   * per-IP budget (`RATE_LIMIT_HEALTH_MAX`, in memory: a probe never waits on Redis), so API traffic
+   * from a load balancer's address cannot starve its probes.
    */
-  mountRawBodyRoutes?: (app: Express) => void;
+  mountOperational?: (app: Express, limit: RequestHandler) => void;
+  /**
+   * Webhooks, which authenticate by their own signature: mounted before the API's per-IP limit and
+   * the JSON parser (they read the raw body, e.g. `express.raw({type: 'application/webhook+json'})`),
+   * each route behind `limit`, their own per-IP budget (`RATE_LIMIT_WEBHOOK_MAX`).
+   */
+  mountWebhooks?: (app: Express, limit: RequestHandler) => void;
   /** The domain routes (`app.use('/api/livestream', router)`); bodies arrive parsed as JSON. */
   mount: (app: Express) => void;
 }
@@ -36,8 +47,9 @@ export interface HttpAppOptions {
  * composition root passes it to `http.createServer`, and tests drive it with supertest.
  *
  * Order: request id + logging first (every response, even a 429 or 413, is logged with its id);
- * security headers and CORS before anything can answer; the per-IP limit before any body is read;
- * then body parsing, the routes, the JSON 404 and the one error middleware.
+ * security headers and CORS before anything can answer; health, metrics and webhooks, each with a
+ * budget of its own; the API's per-IP limit before any body is read; then body parsing, the routes,
+ * the JSON 404 and the one error middleware.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const { config, logger } = options;
@@ -55,16 +67,34 @@ export function createHttpApp(options: HttpAppOptions): Express {
   if (options.metrics) app.use(httpMetrics(options.metrics));
   app.use(securityHeaders());
   app.use(corsPolicy({ cors: config.cors }));
+  const { ipWindowMs } = config.rateLimit;
+  options.mountOperational?.(
+    app,
+    createIpRateLimiter({
+      windowMs: ipWindowMs,
+      limit: config.rateLimit.healthMaxRequests,
+      logger,
+      prefix: HEALTH_LIMITER_PREFIX,
+    }),
+  );
+  options.mountWebhooks?.(
+    app,
+    createIpRateLimiter({
+      windowMs: ipWindowMs,
+      limit: config.rateLimit.webhookMaxRequests,
+      logger,
+      prefix: WEBHOOK_LIMITER_PREFIX,
+      ...(options.createRateLimitStore === undefined ? {} : { createStore: options.createRateLimitStore }),
+    }),
+  );
   app.use(
     createIpRateLimiter({
-      windowMs: config.rateLimit.ipWindowMs,
+      windowMs: ipWindowMs,
       limit: config.rateLimit.ipMaxRequests,
       logger,
       ...(options.createRateLimitStore === undefined ? {} : { createStore: options.createRateLimitStore }),
     }),
   );
-
-  options.mountRawBodyRoutes?.(app);
 
   app.use(jsonBody({ limitBytes: config.server.bodyLimitBytes }));
 

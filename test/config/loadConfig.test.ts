@@ -56,6 +56,8 @@ describe('loadConfig', () => {
       rateLimit: {
         ipWindowMs: 60_000,
         ipMaxRequests: 600,
+        webhookMaxRequests: 6000,
+        healthMaxRequests: 600,
         ipSignatureFailures: 30,
         accountWindowMs: 60_000,
         accountMaxRequests: 20,
@@ -121,6 +123,8 @@ describe('loadConfig', () => {
     expect(config.rateLimit).toEqual({
       ipWindowMs: 30_000,
       ipMaxRequests: 300,
+      webhookMaxRequests: 6000,
+      healthMaxRequests: 600,
       ipSignatureFailures: 12,
       accountWindowMs: 120_000,
       accountMaxRequests: 10,

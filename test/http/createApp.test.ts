@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestSigner } from '../support/RequestSigner.js';
 import { startTestService, type TestService } from '../support/startTestService.js';
 import { testPair } from '../support/testPair.js';
+import { webhookSender } from '../support/webhookSender.js';
 
 const API = '/api/livestream';
 const SIGNED_ENDPOINTS = ['publisher-token', 'viewer-token', 'co-host-token', 'viewer-leave'] as const;
@@ -16,6 +17,15 @@ async function signatureChecks(service: TestService): Promise<number> {
     (sum, match) => sum + Number(match[1]),
     0,
   );
+}
+
+/** Sends LiveKit webhooks to `service`, signed with its LiveKit credentials. */
+function webhooksTo(service: TestService) {
+  return webhookSender({
+    url: `${service.url}/api/livekit/webhook`,
+    apiKey: service.config.livekit.apiKey,
+    apiSecret: service.config.livekit.apiSecret,
+  });
 }
 
 /** What a leaked stack or internal detail would look like in a body. */
@@ -299,14 +309,79 @@ describe('createApp (full service): malformed input, unknown routes and rate lim
       }
     });
 
-    it('limits each client IP over all routes (429 with Retry-After)', async () => {
+    it('limits each client IP over the API routes (429 with Retry-After)', async () => {
       const limited = await startTestService({ env: { RATE_LIMIT_IP_MAX: '5' } });
       try {
         for (let i = 0; i < 5; i++)
           expect((await request(limited.server).get(`${API}/rooms`)).status).toBe(200);
-        const res = await request(limited.server).get('/health/live');
-        expectClientError(res, 429, 'RATE_LIMIT_EXCEEDED');
-        expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+        for (const path of [`${API}/rooms`, '/openapi.json', '/nope']) {
+          const res = await request(limited.server).get(path);
+          expectClientError(res, 429, 'RATE_LIMIT_EXCEEDED');
+          expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+        }
+      } finally {
+        await limited.close();
+      }
+    });
+
+    it('keeps health, metrics and signed webhooks answering once the API budget of their IP is spent', async () => {
+      // The attack: past the per-IP API budget, LiveKit's webhooks (all from one IP) were refused and
+      // lost, and a load balancer's probes from a busy address answered 429.
+      const limited = await startTestService({ env: { RATE_LIMIT_IP_MAX: '5' } });
+      try {
+        const hooks = webhooksTo(limited);
+        for (let i = 0; i < 6; i++) await request(limited.server).get(`${API}/rooms`);
+        expectClientError(await request(limited.server).get(`${API}/rooms`), 429);
+
+        for (const path of ['/health/live', '/health/ready', '/health', '/metrics']) {
+          expect((await request(limited.server).get(path)).status, path).toBe(200);
+        }
+        for (let i = 0; i < 10; i++) {
+          const delivery = await hooks.send({
+            event: 'participant_joined',
+            room: 'room-0',
+            participant: `hook-${i}`,
+          });
+          expect(delivery.status, delivery.body).toBe(200);
+        }
+      } finally {
+        await limited.close();
+      }
+    });
+
+    it('gives health and metrics, and webhooks, each a per-IP budget of their own', async () => {
+      const limited = await startTestService({
+        env: { RATE_LIMIT_HEALTH_MAX: '3', RATE_LIMIT_WEBHOOK_MAX: '2' },
+      });
+      try {
+        const hooks = webhooksTo(limited);
+        for (const path of ['/health/live', '/health/ready', '/metrics']) {
+          expect((await request(limited.server).get(path)).status).toBe(200);
+        }
+        const probe = await request(limited.server).get('/health/live');
+        expectClientError(probe, 429, 'RATE_LIMIT_EXCEEDED');
+        expect(Number(probe.headers['retry-after'])).toBeGreaterThan(0);
+        expectClientError(await request(limited.server).get('/metrics'), 429);
+        // The API's budget is untouched.
+        expect((await request(limited.server).get(`${API}/rooms`)).status).toBe(200);
+
+        expect((await hooks.send({ event: 'room_started', room: 'room-0' })).status).toBe(200);
+        expect((await hooks.send({ event: 'room_started', room: 'room-0' })).status).toBe(200);
+        expect((await hooks.send({ event: 'room_started', room: 'room-0' })).status).toBe(429);
+      } finally {
+        await limited.close();
+      }
+    });
+
+    it('counts forged webhooks against the sender IP, whose deliveries are then refused unchecked', async () => {
+      const limited = await startTestService({ env: { RATE_LIMIT_SIGNATURE_FAILURES: '2' } });
+      try {
+        const hooks = webhooksTo(limited);
+        expect((await hooks.sendUnsigned({ event: 'room_started', room: 'room-0' })).status).toBe(401);
+        expect((await hooks.sendTampered({ event: 'room_started', room: 'room-0' })).status).toBe(401);
+        const refused = await hooks.send({ event: 'room_started', room: 'room-0' });
+        expect(refused.status).toBe(429);
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       } finally {
         await limited.close();
       }

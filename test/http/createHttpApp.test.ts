@@ -28,7 +28,7 @@ describe('createHttpApp', () => {
     const { app } = httpTestApp(
       {},
       {
-        mountRawBodyRoutes: (a: Express) => {
+        mountWebhooks: (a: Express) => {
           a.post('/api/livekit/webhook', express.raw({ type: 'application/webhook+json' }), (req, res) => {
             res.json({ raw: Buffer.isBuffer(req.body) ? req.body.toString('utf8') : null });
           });

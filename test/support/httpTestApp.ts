@@ -14,7 +14,7 @@ export interface HttpTestApp {
  */
 export function httpTestApp(
   env: NodeJS.ProcessEnv,
-  options: Pick<HttpAppOptions, 'mount' | 'mountRawBodyRoutes' | 'createRateLimitStore'>,
+  options: Pick<HttpAppOptions, 'mount' | 'mountOperational' | 'mountWebhooks' | 'createRateLimitStore'>,
 ): HttpTestApp {
   const logs = captureLogs();
   const config = loadConfig({ NODE_ENV: 'test', ...env });

@@ -16,6 +16,8 @@ export type RateLimitStoreFactory = (prefix: string) => Store;
 export const RATE_LIMIT_ACCOUNT_LOCAL = 'rateLimitAccount';
 export const IP_LIMITER_PREFIX = 'rl:ip:';
 export const ACCOUNT_LIMITER_PREFIX = 'rl:account:';
+export const WEBHOOK_LIMITER_PREFIX = 'rl:webhook:';
+export const HEALTH_LIMITER_PREFIX = 'rl:health:';
 /** IPv6 clients are keyed by their /56, the usual size of one customer's delegation. */
 export const IPV6_SUBNET_PREFIX_BITS = 56;
 /** Longer keys are hashed, so an oversized account string cannot bloat the store. */

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Express, Request } from 'express';
+import type { Express, Request, RequestHandler } from 'express';
 import { AppError } from '../../errors/AppError.js';
 import type { Metrics } from '../../observability/Metrics.js';
 
@@ -12,8 +12,12 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
  * `Authorization: Bearer <token>`; without, it answers only to a direct loopback client
  * (a scraper on the same host), never through a proxy.
  */
-export function mountMetrics(app: Express, metrics: Metrics, token: string | undefined): void {
-  app.get(METRICS_PATH, async (req, res) => {
+export function mountMetrics(
+  app: Express,
+  options: { metrics: Metrics; token: string | undefined; limit: RequestHandler },
+): void {
+  const { metrics, token } = options;
+  app.get(METRICS_PATH, options.limit, async (req, res) => {
     if (!allowed(req, token)) throw new AppError('UNAUTHORIZED', 'metrics need the configured bearer token');
     const { contentType, body } = await metrics.render();
     res.set('content-type', contentType).send(body);

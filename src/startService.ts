@@ -93,7 +93,12 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     sharedReplayGuard ? sharedReplayGuard(namespace) : new MemoryReplayGuard();
   const createRateLimitStore = redis ? sharedRateLimitStores(redis) : undefined;
 
-  const chain = new PolkadotChainClient({ endpoint, logger: logger.child({ module: 'chain' }) });
+  const chain = new PolkadotChainClient({
+    endpoint,
+    logger: logger.child({ module: 'chain' }),
+    probeIntervalMs: config.chain.probeIntervalMs,
+    probeTimeoutMs: config.chain.timeoutMs,
+  });
   const follower = new FinalizedBlockFollower({ chain, logger });
   const rooms = new ChainRooms({ chain, logger });
   const presence = new ViewerPresence();
@@ -136,7 +141,13 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     logger,
   });
   const reconciler = new PresenceReconciler({ gateway: livekit, presence, index: rooms, logger });
-  const tokens = new TokenService({ authenticator, rooms, minter, presence });
+  const tokens = new TokenService({
+    authenticator,
+    rooms,
+    minter,
+    presence,
+    chainTimeoutMs: config.chain.timeoutMs,
+  });
   const accountLimiter = createAccountRateLimiter({
     windowMs: config.rateLimit.accountWindowMs,
     limit: config.rateLimit.accountMaxRequests,

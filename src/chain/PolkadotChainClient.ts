@@ -9,11 +9,21 @@ import { decodeLiveRoomScale } from './decodeLiveRoomScale.js';
 import { fastRoomDecoderAgrees } from './fastRoomDecoderAgrees.js';
 import { type ChainEvent, decodeLivestreamEvent } from './livestreamEvents.js';
 import type { BlockRef, ChainRoom, EventValue } from './types.js';
+import { withDeadline } from './withDeadline.js';
 
 /** Reconnect delay of the WebSocket provider (it retries forever at this pace). */
 export const CHAIN_RECONNECT_MS = 1_000;
 /** A chain request that takes longer than this fails (the node is hung or overloaded). */
 export const CHAIN_REQUEST_TIMEOUT_MS = 10_000;
+/** How often the liveness probe asks the node for its finalized head. */
+export const CHAIN_PROBE_INTERVAL_MS = 5_000;
+/** The probe's deadline: a node that has not answered a trivial request in this long is hung. */
+export const CHAIN_PROBE_TIMEOUT_MS = 2_000;
+/**
+ * A connection not ready this long after it was opened is replaced (a node hung during the
+ * handshake or the api's start). Generous: starting the api reads and decodes the metadata.
+ */
+export const CHAIN_CONNECT_DEADLINE_MS = 15_000;
 /** `state_getKeysPaged` page size (the node's maximum). */
 const ROOM_PAGE_SIZE = 1_000;
 
@@ -22,6 +32,8 @@ export interface PolkadotChainClientOptions {
   logger: Logger;
   reconnectMs?: number;
   requestTimeoutMs?: number;
+  probeIntervalMs?: number;
+  probeTimeoutMs?: number;
 }
 
 interface ChangeSet {
@@ -33,40 +45,57 @@ interface EventRecordLike {
   event: { section: string; method: string; data: Codec[] & { names?: string[] | null } };
 }
 
+/** One provider and its api; replaced as a whole when the node stops answering. */
+interface Connection {
+  provider: WsProvider;
+  api: ApiPromise;
+  ready: boolean;
+  openedAt: number;
+  headsSubscribed: boolean;
+  /** Fails every call still waiting on this connection, once it has been replaced. */
+  abandon: (error: Error) => void;
+  abandoned: Promise<never>;
+}
+
 function camel(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
 
-/** The one `ChainClient` implementation: @polkadot/api over WebSocket. */
+/**
+ * The one `ChainClient` implementation: @polkadot/api over WebSocket. A liveness probe (one cheap
+ * request every few seconds, with a deadline) catches a node that keeps its TCP connection open
+ * but stopped answering (process stopped, wedged): the provider alone reports `connected` and lets
+ * each request wait for its own timeout. A failed probe reports `disconnected` and replaces the
+ * connection; calls waiting on the old one fail at once, so the follower resumes from its cursor
+ * on the new one, and a reconnection counts as `connected` only once the node has answered.
+ */
 export class PolkadotChainClient implements ChainClient {
-  readonly #api: ApiPromise;
-  readonly #provider: WsProvider;
+  readonly #endpoint: string;
+  readonly #reconnectMs: number;
+  readonly #requestTimeoutMs: number;
+  readonly #probeIntervalMs: number;
+  readonly #probeTimeoutMs: number;
   readonly #logger: Logger;
   readonly #listeners = new Set<(status: ChainStatus) => void>();
+  readonly #headListeners = new Set<(head: BlockRef) => void>();
+  readonly #probeTimer: NodeJS.Timeout;
+  #connection: Connection;
   #status: ChainStatus = 'disconnected';
-  #ready = false;
+  #probing = false;
+  #closed = false;
   /** Whether the hand decoder of LiveRoom matches this chain's metadata (checked once). */
   #fastRooms: boolean | undefined;
 
   constructor(options: PolkadotChainClientOptions) {
     this.#logger = options.logger;
-    this.#provider = new WsProvider(
-      options.endpoint,
-      options.reconnectMs ?? CHAIN_RECONNECT_MS,
-      {},
-      options.requestTimeoutMs ?? CHAIN_REQUEST_TIMEOUT_MS,
-    );
-    this.#api = new ApiPromise({ provider: this.#provider, noInitWarn: true, throwOnConnect: false });
-    this.#api.on('ready', () => {
-      this.#ready = true;
-      this.#setStatus('connected');
-    });
-    this.#api.on('connected', () => {
-      // After a reconnection the api re-uses its metadata: it is usable at once.
-      if (this.#ready) this.#setStatus('connected');
-    });
-    this.#api.on('disconnected', () => this.#setStatus('disconnected'));
-    this.#api.on('error', (error: unknown) => this.#logger.warn({ err: error }, 'chain connection error'));
+    this.#endpoint = options.endpoint;
+    this.#reconnectMs = options.reconnectMs ?? CHAIN_RECONNECT_MS;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? CHAIN_REQUEST_TIMEOUT_MS;
+    this.#probeIntervalMs = options.probeIntervalMs ?? CHAIN_PROBE_INTERVAL_MS;
+    this.#probeTimeoutMs = options.probeTimeoutMs ?? CHAIN_PROBE_TIMEOUT_MS;
+    this.#connection = this.#open();
+    this.#probeTimer = setInterval(() => void this.#probe(), this.#probeIntervalMs);
+    this.#probeTimer.unref();
   }
 
   get status(): ChainStatus {
@@ -82,69 +111,78 @@ export class PolkadotChainClient implements ChainClient {
     return this.#api.genesisHash.toHex();
   }
 
-  async finalizedHead(): Promise<BlockRef> {
-    const hash = (await this.#api.rpc.chain.getFinalizedHead()).toHex();
-    // Raw calls here and wherever a block hash is passed: the decorated ones first look up the
-    // runtime at that block through its parent, which fails for the genesis block of a chain other
-    // than the one the api first connected to (a node restarted with a new genesis).
-    const header = (await this.#api.rpc.chain.getHeader.raw(hash)) as { number?: unknown } | null;
-    if (header === null || typeof header.number !== 'string') throw new Error(`no header for ${hash}`);
-    return { number: hexToNumber(header.number), hash };
-  }
-
-  async blockHash(number: number): Promise<string | null> {
-    const hash = await this.#api.rpc.chain.getBlockHash(number);
-    return hash.isEmpty ? null : hash.toHex();
-  }
-
-  async livestreamEvents(block: BlockRef): Promise<ChainEvent[]> {
-    // One RPC per block: System.Events read raw at the hash, decoded with the current metadata.
-    const events = this.#storage('system', 'events');
-    const raw = (await this.#api.rpc.state.getStorage.raw(events.key(), block.hash)) as string | null;
-    if (raw === null) return [];
-    const type = this.#api.registry.createLookupType(events.creator.meta.type.asPlain);
-    const records = this.#api.registry.createType(type, raw) as unknown as EventRecordLike[];
-    const out: ChainEvent[] = [];
-    records.forEach((record, index) => {
-      const { section, method, data } = record.event;
-      if (section !== 'livestream') return;
-      const names = data.names ?? [];
-      const values: Record<string, EventValue> = {};
-      names.forEach((name, i) => {
-        const codec = data[i];
-        if (codec) values[camel(name)] = toEventValue(codec);
-      });
-      const id = `${block.number}-${index}`;
-      const event = decodeLivestreamEvent({ id, name: method, block, data: values });
-      if (event) out.push(event);
-      else this.#logger.warn({ id, event: method }, 'skipped a Livestream event this backend cannot read');
+  finalizedHead(): Promise<BlockRef> {
+    return this.#call(async () => {
+      const hash = (await this.#api.rpc.chain.getFinalizedHead()).toHex();
+      // Raw calls here and wherever a block hash is passed: the decorated ones first look up the
+      // runtime at that block through its parent, which fails for the genesis block of a chain other
+      // than the one the api first connected to (a node restarted with a new genesis).
+      const header = (await this.#api.rpc.chain.getHeader.raw(hash)) as { number?: unknown } | null;
+      if (header === null || typeof header.number !== 'string') throw new Error(`no header for ${hash}`);
+      return { number: hexToNumber(header.number), hash };
     });
-    return out;
+  }
+
+  blockHash(number: number): Promise<string | null> {
+    return this.#call(async () => {
+      const hash = await this.#api.rpc.chain.getBlockHash(number);
+      return hash.isEmpty ? null : hash.toHex();
+    });
+  }
+
+  livestreamEvents(block: BlockRef): Promise<ChainEvent[]> {
+    return this.#call(async () => {
+      // One RPC per block: System.Events read raw at the hash, decoded with the current metadata.
+      const events = this.#storage('system', 'events');
+      const raw = (await this.#api.rpc.state.getStorage.raw(events.key(), block.hash)) as string | null;
+      if (raw === null) return [];
+      const type = this.#api.registry.createLookupType(events.creator.meta.type.asPlain);
+      const records = this.#api.registry.createType(type, raw) as unknown as EventRecordLike[];
+      const out: ChainEvent[] = [];
+      records.forEach((record, index) => {
+        const { section, method, data } = record.event;
+        if (section !== 'livestream') return;
+        const names = data.names ?? [];
+        const values: Record<string, EventValue> = {};
+        names.forEach((name, i) => {
+          const codec = data[i];
+          if (codec) values[camel(name)] = toEventValue(codec);
+        });
+        const id = `${block.number}-${index}`;
+        const event = decodeLivestreamEvent({ id, name: method, block, data: values });
+        if (event) out.push(event);
+        else this.#logger.warn({ id, event: method }, 'skipped a Livestream event this backend cannot read');
+      });
+      return out;
+    });
   }
 
   async subscribeFinalizedHeads(listener: (head: BlockRef) => void): Promise<() => void> {
-    return this.#api.rpc.chain.subscribeFinalizedHeads((header) => {
-      listener({ number: header.number.toNumber(), hash: header.hash.toHex() });
-    });
+    this.#headListeners.add(listener);
+    // Made again on every new connection (the provider itself re-subscribes after a plain reconnect).
+    await this.#subscribeHeads(this.#connection);
+    return () => this.#headListeners.delete(listener);
   }
 
-  async rooms(at: string): Promise<ChainRoom[]> {
-    const storage = this.#storage('livestream', 'liveRooms');
-    const prefix = storage.keyPrefix();
-    const decode = this.#roomDecoder();
-    const rooms: ChainRoom[] = [];
-    const page = (startKey: string) =>
-      this.#api.rpc.state.getKeysPaged.raw(prefix, ROOM_PAGE_SIZE, startKey, at) as Promise<string[]>;
-    let keys = await page(prefix);
-    while (keys.length > 0) {
-      const last = keys[keys.length - 1] as string;
-      // The next page of keys is fetched while this page's values are read and decoded.
-      const next = keys.length === ROOM_PAGE_SIZE ? page(last) : Promise.resolve([]);
-      const [changeSet] = (await this.#api.rpc.state.queryStorageAt.raw(keys, at)) as ChangeSet[];
-      for (const [, value] of changeSet?.changes ?? []) if (value !== null) rooms.push(decode(value));
-      keys = await next;
-    }
-    return rooms;
+  rooms(at: string): Promise<ChainRoom[]> {
+    return this.#call(async () => {
+      const storage = this.#storage('livestream', 'liveRooms');
+      const prefix = storage.keyPrefix();
+      const decode = this.#roomDecoder();
+      const rooms: ChainRoom[] = [];
+      const page = (startKey: string) =>
+        this.#api.rpc.state.getKeysPaged.raw(prefix, ROOM_PAGE_SIZE, startKey, at) as Promise<string[]>;
+      let keys = await page(prefix);
+      while (keys.length > 0) {
+        const last = keys[keys.length - 1] as string;
+        // The next page of keys is fetched while this page's values are read and decoded.
+        const next = keys.length === ROOM_PAGE_SIZE ? page(last) : Promise.resolve([]);
+        const [changeSet] = (await this.#api.rpc.state.queryStorageAt.raw(keys, at)) as ChangeSet[];
+        for (const [, value] of changeSet?.changes ?? []) if (value !== null) rooms.push(decode(value));
+        keys = await next;
+      }
+      return rooms;
+    });
   }
 
   /** The hand decoder when it agrees with the metadata's LiveRoom, else polkadot.js codecs. */
@@ -156,41 +194,155 @@ export class PolkadotChainClient implements ChainClient {
     return this.#fastRooms ? decodeLiveRoomScale : slow;
   }
 
-  async roomsById(ids: readonly number[], at: string): Promise<Map<number, ChainRoom | null>> {
-    const result = new Map<number, ChainRoom | null>();
-    if (ids.length === 0) return result;
-    const storage = this.#storage('livestream', 'liveRooms');
-    const keys = ids.map((id) => storage.key(id));
-    const [changeSet] = (await this.#api.rpc.state.queryStorageAt.raw(keys, at)) as ChangeSet[];
-    const values = new Map(changeSet?.changes ?? []);
-    const decode = this.#roomDecoder();
-    ids.forEach((id, i) => {
-      const value = values.get(keys[i] as string) ?? null;
-      result.set(id, value === null ? null : decode(value));
+  roomsById(ids: readonly number[], at: string): Promise<Map<number, ChainRoom | null>> {
+    return this.#call(async () => {
+      const result = new Map<number, ChainRoom | null>();
+      if (ids.length === 0) return result;
+      const storage = this.#storage('livestream', 'liveRooms');
+      const keys = ids.map((id) => storage.key(id));
+      const [changeSet] = (await this.#api.rpc.state.queryStorageAt.raw(keys, at)) as ChangeSet[];
+      const values = new Map(changeSet?.changes ?? []);
+      const decode = this.#roomDecoder();
+      ids.forEach((id, i) => {
+        const value = values.get(keys[i] as string) ?? null;
+        result.set(id, value === null ? null : decode(value));
+      });
+      return result;
     });
-    return result;
   }
 
-  async hasTicket(roomId: number, accountId: Uint8Array, at: string): Promise<boolean> {
-    return this.#exists(this.#storage('livestream', 'ticketHolders').key(roomId, accountId), at);
+  hasTicket(roomId: number, accountId: Uint8Array, at: string): Promise<boolean> {
+    return this.#call(async () => {
+      return this.#exists(this.#storage('livestream', 'ticketHolders').key(roomId, accountId), at);
+    });
   }
 
-  async isBlacklisted(roomId: number, accountId: Uint8Array, at: string): Promise<boolean> {
-    return this.#exists(this.#storage('livestream', 'roomBlacklist').key(roomId, accountId), at);
+  isBlacklisted(roomId: number, accountId: Uint8Array, at: string): Promise<boolean> {
+    return this.#call(async () => {
+      return this.#exists(this.#storage('livestream', 'roomBlacklist').key(roomId, accountId), at);
+    });
   }
 
-  async coHosts(roomId: number, at: string): Promise<string[]> {
-    const storage = this.#storage('livestream', 'activeCoHosts');
-    const raw = (await this.#api.rpc.state.getStorage.raw(storage.key(roomId), at)) as string | null;
-    if (raw === null) return [];
-    const type = this.#api.registry.createLookupType(storage.creator.meta.type.asMap.value);
-    const list = this.#api.registry.createType(type, raw) as unknown as Codec[];
-    return [...list].map((account) => toAddress(account));
+  coHosts(roomId: number, at: string): Promise<string[]> {
+    return this.#call(async () => {
+      const storage = this.#storage('livestream', 'activeCoHosts');
+      const raw = (await this.#api.rpc.state.getStorage.raw(storage.key(roomId), at)) as string | null;
+      if (raw === null) return [];
+      const type = this.#api.registry.createLookupType(storage.creator.meta.type.asMap.value);
+      const list = this.#api.registry.createType(type, raw) as unknown as Codec[];
+      return [...list].map((account) => toAddress(account));
+    });
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#probeTimer);
     this.#listeners.clear();
-    await this.#api.disconnect().catch(() => undefined);
+    this.#headListeners.clear();
+    await this.#connection.api.disconnect().catch(() => undefined);
+  }
+
+  /** The current connection's api. */
+  get #api(): ApiPromise {
+    return this.#connection.api;
+  }
+
+  /** Runs `read` on the current connection; fails at once if that connection is replaced meanwhile. */
+  #call<T>(read: () => Promise<T>): Promise<T> {
+    return Promise.race([read(), this.#connection.abandoned]);
+  }
+
+  #open(): Connection {
+    const provider = new WsProvider(this.#endpoint, this.#reconnectMs, {}, this.#requestTimeoutMs);
+    const api = new ApiPromise({ provider, noInitWarn: true, throwOnConnect: false });
+    let abandon: (error: Error) => void = () => undefined;
+    const abandoned = new Promise<never>((_resolve, reject) => {
+      abandon = reject;
+    });
+    abandoned.catch(() => undefined);
+    const conn: Connection = {
+      provider,
+      api,
+      ready: false,
+      openedAt: Date.now(),
+      headsSubscribed: false,
+      abandon,
+      abandoned,
+    };
+    const current = () => conn === this.#connection && !this.#closed;
+    api.on('ready', () => {
+      if (!current()) return;
+      conn.ready = true;
+      this.#setStatus('connected');
+      this.#subscribeHeads(conn).catch((error: unknown) =>
+        this.#logger.warn({ err: error }, 'could not subscribe to finalized heads'),
+      );
+    });
+    // After a reconnection the api re-uses its metadata; it counts as connected once it answers.
+    api.on('connected', () => {
+      if (current() && conn.ready) void this.#probe();
+    });
+    api.on('disconnected', () => {
+      if (current()) this.#setStatus('disconnected');
+    });
+    api.on('error', (error: unknown) => {
+      if (current()) this.#logger.warn({ err: error }, 'chain connection error');
+    });
+    return conn;
+  }
+
+  async #subscribeHeads(conn: Connection): Promise<void> {
+    if (!conn.ready || conn.headsSubscribed || this.#headListeners.size === 0) return;
+    conn.headsSubscribed = true;
+    try {
+      await conn.api.rpc.chain.subscribeFinalizedHeads((header) => {
+        if (conn !== this.#connection) return;
+        const head = { number: header.number.toNumber(), hash: header.hash.toHex() };
+        for (const listener of this.#headListeners) listener(head);
+      });
+    } catch (error) {
+      conn.headsSubscribed = false;
+      throw error;
+    }
+  }
+
+  /**
+   * One cheap request with a deadline. No answer while the socket is open: the node is hung, so
+   * report it and start over on a new connection. A connection that never became ready (a node
+   * hung during the handshake) is replaced too, after CHAIN_CONNECT_DEADLINE_MS.
+   */
+  async #probe(): Promise<void> {
+    if (this.#probing || this.#closed) return;
+    this.#probing = true;
+    const conn = this.#connection;
+    try {
+      if (!conn.ready) {
+        if (Date.now() - conn.openedAt >= CHAIN_CONNECT_DEADLINE_MS) {
+          this.#replace('the node did not complete the connection');
+        }
+        return;
+      }
+      // Not connected: the provider is reconnecting by itself (a closed socket is noticed at once).
+      if (!conn.provider.isConnected) return;
+      await withDeadline(conn.provider.send('chain_getFinalizedHead', []), this.#probeTimeoutMs);
+      if (conn === this.#connection && conn.provider.isConnected) this.#setStatus('connected');
+    } catch {
+      if (conn === this.#connection && conn.provider.isConnected && !this.#closed) {
+        this.#replace(`no answer to the liveness probe within ${this.#probeTimeoutMs} ms`);
+      }
+    } finally {
+      this.#probing = false;
+    }
+  }
+
+  #replace(reason: string): void {
+    const old = this.#connection;
+    this.#logger.warn({ reason }, 'chain node not answering: reconnecting');
+    this.#setStatus('disconnected');
+    this.#connection = this.#open();
+    old.abandon(new Error(`chain connection replaced: ${reason}`));
+    // Its close handshake may never complete (a stopped node); nothing waits for it.
+    void old.api.disconnect().catch(() => undefined);
   }
 
   /** A storage entry of the connected chain's metadata; a missing one means the wrong chain. */

@@ -25,6 +25,9 @@ export interface Config {
     /** `undefined`: start the embedded dev chain (never in production). */
     readonly wsEndpoint: string | undefined;
     readonly devchainPort: number;
+    /** Deadline of a chain read on a request's path and of the liveness probe. */
+    readonly timeoutMs: number;
+    readonly probeIntervalMs: number;
   };
   readonly livekit: {
     /** The server API's address, as seen from this service. */

@@ -19,6 +19,8 @@ export function buildConfig(env: Env): Config {
     chain: {
       wsEndpoint: env.CHAIN_WS_ENDPOINT,
       devchainPort: env.DEVCHAIN_PORT,
+      timeoutMs: env.CHAIN_TIMEOUT_MS,
+      probeIntervalMs: env.CHAIN_PROBE_INTERVAL_MS,
     },
     livekit: {
       url: env.LIVEKIT_URL ?? DEV_LIVEKIT_URL,

@@ -66,6 +66,14 @@ export const MAX_BODY_LIMIT_BYTES = 1024 * 1024;
 /** A short bearer token is guessable; require some length when one is set. */
 export const MIN_METRICS_TOKEN_CHARS = 16;
 
+/** A chain read on a client's request path that has not answered in this long gets 503. */
+export const DEFAULT_CHAIN_TIMEOUT_MS = 2_000;
+export const MIN_CHAIN_TIMEOUT_MS = 100;
+export const MAX_CHAIN_TIMEOUT_MS = 60_000;
+/** How often the chain node's liveness is probed (one cheap request with CHAIN_TIMEOUT_MS). */
+export const DEFAULT_CHAIN_PROBE_INTERVAL_MS = 5_000;
+export const MIN_CHAIN_PROBE_INTERVAL_MS = 100;
+export const MAX_CHAIN_PROBE_INTERVAL_MS = 5 * 60 * 1000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 export const MIN_SHUTDOWN_TIMEOUT_MS = 100;
 export const MAX_SHUTDOWN_TIMEOUT_MS = 5 * 60 * 1000;

@@ -11,6 +11,8 @@ export function summarizeConfig(config: Config): Record<string, unknown> {
       wsEndpoint:
         config.chain.wsEndpoint === undefined ? '(embedded dev chain)' : redactUrl(config.chain.wsEndpoint),
       devchainPort: config.chain.devchainPort,
+      timeoutMs: config.chain.timeoutMs,
+      probeIntervalMs: config.chain.probeIntervalMs,
     },
     livekit: {
       ...config.livekit,

@@ -32,6 +32,8 @@ export class DevChainServer {
   readonly #connections = new Set<RpcConnection>();
   readonly #dispatcher: RpcDispatcher;
   #nextSubscription = 1;
+  /** While hung: what the node would have read and written, in order, for `resume()`. */
+  #held: (() => void)[] | null = null;
 
   constructor(chain: DevChain, options: DevChainServerOptions = {}) {
     this.chain = chain;
@@ -79,6 +81,27 @@ export class DevChainServer {
     for (const conn of this.#connections) conn.socket.terminate();
   }
 
+  /**
+   * Test hook: the node stops answering, as a stopped process does, while its sockets stay open:
+   * requests are not handled and nothing is sent (notifications included) until `resume()`.
+   */
+  hang(): void {
+    this.#held ??= [];
+  }
+
+  /** Handles what arrived while hung, in order, and sends what was held back. */
+  resume(): void {
+    const held = this.#held ?? [];
+    this.#held = null;
+    for (const run of held) run();
+  }
+
+  /** Runs `action` now, or on `resume()` while hung. */
+  #whenAnswering(action: () => void): void {
+    if (this.#held) this.#held.push(action);
+    else action();
+  }
+
   /** Stops listening and drops every connection; the chain keeps its state (start() again to serve it). */
   async stop(): Promise<void> {
     this.dropConnections();
@@ -94,13 +117,18 @@ export class DevChainServer {
   }
 
   #accept(socket: WebSocket): void {
-    const conn = new RpcConnection(socket, () => (this.#nextSubscription++).toString(16).padStart(16, '0'));
+    const conn = new RpcConnection(
+      socket,
+      () => (this.#nextSubscription++).toString(16).padStart(16, '0'),
+      (send) => this.#whenAnswering(send),
+    );
     this.#connections.add(conn);
     socket.on('message', (data, isBinary) => {
       // A binary frame is not JSON text: answered as a parse error.
-      void this.#dispatcher
-        .handleFrame(isBinary ? '' : data.toString(), conn)
-        .then((reply) => conn.send(reply));
+      const text = isBinary ? '' : data.toString();
+      this.#whenAnswering(() => {
+        void this.#dispatcher.handleFrame(text, conn).then((reply) => conn.send(reply));
+      });
     });
     socket.on('close', () => {
       conn.closed();

@@ -11,6 +11,8 @@ import type { SignedMessageAuthenticator, VerifiedMessage } from '../auth/Signed
 import { roomMessage } from '../auth/signedMessages.js';
 import type { ChainRooms } from '../chain/ChainRooms.js';
 import type { ChainRoom } from '../chain/types.js';
+import { withDeadline } from '../chain/withDeadline.js';
+import { DEFAULT_CHAIN_TIMEOUT_MS } from '../config/configDefaults.js';
 import { AppError } from '../errors/AppError.js';
 import type { CoHostMedia } from '../livekit/grantsForRole.js';
 import type { MintedToken, TokenMinter } from '../livekit/TokenMinter.js';
@@ -39,6 +41,8 @@ export interface TokenServiceOptions {
   rooms: ChainRooms;
   minter: TokenMinter;
   presence: ViewerPresence;
+  /** A chain read that has not answered in this long fails the request with CHAIN_UNAVAILABLE. */
+  chainTimeoutMs?: number;
 }
 
 const DENIAL_MESSAGES: Record<AccessDenial, string> = {
@@ -61,8 +65,10 @@ export class TokenService {
   readonly #rooms: ChainRooms;
   readonly #minter: TokenMinter;
   readonly #presence: ViewerPresence;
+  readonly #chainTimeoutMs: number;
 
   constructor(options: TokenServiceOptions) {
+    this.#chainTimeoutMs = options.chainTimeoutMs ?? DEFAULT_CHAIN_TIMEOUT_MS;
     this.#auth = options.authenticator;
     this.#rooms = options.rooms;
     this.#minter = options.minter;
@@ -151,7 +157,8 @@ export class TokenService {
 
   async #read<T>(read: () => Promise<T>): Promise<T> {
     try {
-      return await read();
+      // A hung node would otherwise hold the request for the provider's own 10 s timeout.
+      return await withDeadline(read(), this.#chainTimeoutMs);
     } catch (error) {
       throw new AppError('CHAIN_UNAVAILABLE', 'the chain did not answer; try again shortly', {
         retryAfterSeconds: CHAIN_RETRY_AFTER_SECONDS,

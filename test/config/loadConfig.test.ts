@@ -39,7 +39,7 @@ describe('loadConfig', () => {
         bodyLimitBytes: 16 * 1024,
         shutdownTimeoutMs: 10_000,
       },
-      chain: { wsEndpoint: undefined, devchainPort: 9944 },
+      chain: { wsEndpoint: undefined, devchainPort: 9944, timeoutMs: 2_000, probeIntervalMs: 5_000 },
       livekit: {
         url: 'ws://localhost:7880',
         publicUrl: 'ws://localhost:7880',
@@ -76,6 +76,8 @@ describe('loadConfig', () => {
         PORT: '8080',
         HOST: '127.0.0.1',
         DEVCHAIN_PORT: '9955',
+        CHAIN_TIMEOUT_MS: '1500',
+        CHAIN_PROBE_INTERVAL_MS: '3000',
         LIVEKIT_TOKEN_TTL: '15m',
         LIVEKIT_ROOM_EMPTY_TIMEOUT: '2m',
         LIVEKIT_MAX_PARTICIPANTS: '0',
@@ -103,7 +105,12 @@ describe('loadConfig', () => {
       bodyLimitBytes: 32_768,
       shutdownTimeoutMs: 5000,
     });
-    expect(config.chain).toEqual({ wsEndpoint: 'wss://rpc.stardust.example', devchainPort: 9955 });
+    expect(config.chain).toEqual({
+      wsEndpoint: 'wss://rpc.stardust.example',
+      devchainPort: 9955,
+      timeoutMs: 1_500,
+      probeIntervalMs: 3_000,
+    });
     expect(config.livekit).toEqual({
       url: 'wss://livekit.example.com',
       publicUrl: 'wss://livekit.example.com',

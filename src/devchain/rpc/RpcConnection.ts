@@ -19,14 +19,20 @@ export class RpcConnection {
   readonly relays = new Set<ExtrinsicStatusRelay>();
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #newId: () => string;
+  readonly #gate: (send: () => void) => void;
 
-  constructor(socket: WebSocket, newId: () => string) {
+  /** `gate` runs each send now, or later while the server plays a hung node. */
+  constructor(socket: WebSocket, newId: () => string, gate: (send: () => void) => void = (send) => send()) {
     this.socket = socket;
     this.#newId = newId;
+    this.#gate = gate;
   }
 
   send(message: object): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+    const text = JSON.stringify(message);
+    this.#gate(() => {
+      if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
+    });
   }
 
   notify(method: string, subscription: string, result: unknown): void {

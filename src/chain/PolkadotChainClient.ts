@@ -255,6 +255,8 @@ export class PolkadotChainClient implements ChainClient {
   #open(): Connection {
     const provider = new WsProvider(this.#endpoint, this.#reconnectMs, {}, this.#requestTimeoutMs);
     const api = new ApiPromise({ provider, noInitWarn: true, throwOnConnect: false });
+    // Rejects when a start fails (the socket closed meanwhile); unobserved, that would end the process.
+    api.isReadyOrError.catch(() => undefined);
     let abandon: (error: Error) => void = () => undefined;
     const abandoned = new Promise<never>((_resolve, reject) => {
       abandon = reject;
@@ -308,24 +310,25 @@ export class PolkadotChainClient implements ChainClient {
 
   /**
    * One cheap request with a deadline. No answer while the socket is open: the node is hung, so
-   * report it and start over on a new connection. A connection that never became ready (a node
-   * hung during the handshake) is replaced too, after CHAIN_CONNECT_DEADLINE_MS.
+   * report it and start over on a new connection.
    */
   async #probe(): Promise<void> {
     if (this.#probing || this.#closed) return;
     this.#probing = true;
     const conn = this.#connection;
     try {
-      if (!conn.ready) {
-        if (Date.now() - conn.openedAt >= CHAIN_CONNECT_DEADLINE_MS) {
-          this.#replace('the node did not complete the connection');
-        }
+      // A starting api is busy reading metadata (large, slow on a loaded node): a probe would queue
+      // behind it and could only mistake slowness for a hang.
+      if (!conn.ready && Date.now() - conn.openedAt < CHAIN_CONNECT_DEADLINE_MS) return;
+      if (!conn.provider.isConnected) {
+        // A closed socket: the provider reconnects by itself. But a handshake with a stopped node
+        // never ends, so a connection that never got going is started over.
+        if (!conn.ready) this.#replace('the node did not complete the connection');
         return;
       }
-      // Not connected: the provider is reconnecting by itself (a closed socket is noticed at once).
-      if (!conn.provider.isConnected) return;
+      // Also a start that takes too long: a node that answers is only slow, not hung.
       await withDeadline(conn.provider.send('chain_getFinalizedHead', []), this.#probeTimeoutMs);
-      if (conn === this.#connection && conn.provider.isConnected) this.#setStatus('connected');
+      if (conn === this.#connection && conn.ready && conn.provider.isConnected) this.#setStatus('connected');
     } catch {
       if (conn === this.#connection && conn.provider.isConnected && !this.#closed) {
         this.#replace(`no answer to the liveness probe within ${this.#probeTimeoutMs} ms`);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FinalizedBlock } from '../../src/chain/livestreamEvents.js';
+import type { ChainBlock } from '../../src/chain/livestreamEvents.js';
 import { RequestSigner } from '../support/RequestSigner.js';
 import { startTestService, type TestService } from '../support/startTestService.js';
 import { testPair } from '../support/testPair.js';
@@ -58,7 +58,7 @@ describe('a hung chain node (socket open, no answers): the request path', () => 
 
 describe('a hung chain node: the liveness probe', () => {
   let service: TestService;
-  const processed: FinalizedBlock[] = [];
+  const processed: ChainBlock[] = [];
 
   beforeAll(async () => {
     service = await startTestService({
@@ -97,7 +97,7 @@ describe('a hung chain node: the liveness probe', () => {
     await service.synced();
 
     expect((await request(service.server).get('/health')).body.services.chain).toBe('connected');
-    expect(service.rooms.index.get(0)?.status).toBe('Paused');
+    expect(service.rooms.get(0)?.status).toBe('Paused');
     const numbers = processed.map((block) => block.number).filter((n) => n > before);
     const last = chain.finalized.number;
     expect(numbers).toEqual(Array.from({ length: last - before }, (_, i) => before + 1 + i));
@@ -111,7 +111,7 @@ describe('a hung chain node: the liveness probe', () => {
     ]);
 
     await service.send('Alice', 'livestream', 'resumeLive', 0);
-    expect(service.rooms.index.get(0)?.status).toBe('Live');
+    expect(service.rooms.get(0)?.status).toBe('Live');
     expect((await viewerToken(service, 'ProbeAfter')).status).toBe(200);
   });
 });

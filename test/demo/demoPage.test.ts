@@ -73,6 +73,18 @@ describe('the demo page in headless Chromium', () => {
     await page.getByTestId('viewer-token').click();
     await page.getByTestId('token-result').filter({ hasText: 'room-0 as' }).waitFor();
 
+    // The server drops the page: it reconnects by itself, resumes room 0, and the next gift shows.
+    for (const conn of service.hub.connections()) conn.socket.terminate();
+    const joins = page.getByTestId('feed').locator('li', { hasText: 'room:joined' });
+    await expect.poll(() => joins.count(), { timeout: PAGE_TIMEOUT_MS }).toBe(2);
+    await page
+      .getByTestId('connection-state')
+      .filter({ hasText: /^open$/ })
+      .waitFor();
+    await service.send('Dave', 'livestream', 'sendGift', 0, ROCKET, 1);
+    await page.getByTestId('feed').locator('li', { hasText: '×1 (10 DUST)' }).waitFor();
+    expect(await page.getByTestId('feed').locator('li', { hasText: 'gift:received' }).count()).toBe(2);
+
     await mkdir('test-results', { recursive: true });
     await page.screenshot({ path: SCREENSHOT_PATH, fullPage: true });
     expect(pageErrors).toEqual([]);

@@ -62,7 +62,10 @@ interface DevChainEvents {
  */
 export class DevChain extends EventEmitter<DevChainEvents> {
   readonly registry: TypeRegistry;
+  /** Metadata V14, as `state_getMetadata` serves it. */
   readonly metadata: Metadata;
+  /** The same runtime as metadata V15 (`Metadata_metadata_at_version(15)`). */
+  readonly metadataV15: Metadata;
   readonly meta: StardustMetadata;
   readonly store: BlockStore;
   readonly runtime: Runtime;
@@ -83,6 +86,7 @@ export class DevChain extends EventEmitter<DevChainEvents> {
     this.meta = buildStardustMetadata();
     this.registry = new TypeRegistry();
     this.metadata = new Metadata(this.registry, this.meta.json as never);
+    this.metadataV15 = new Metadata(this.registry, this.meta.jsonV15 as never);
     this.registry.setMetadata(this.metadata);
     this.registry.setChainProperties(
       this.registry.createType('ChainProperties', CHAIN_PROPERTIES) as ChainProperties,

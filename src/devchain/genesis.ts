@@ -1,12 +1,17 @@
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
+import { stringToU8a, u8aToHex } from '@polkadot/util';
 import { TRANSACTION_PAYMENT_STORAGE_VERSION } from './metadata/pallets/transactionPaymentPallet.js';
+import { runtimeCodeBlob } from './metadata/runtimeVersion.js';
 import { FEE_MULTIPLIER_FIXED, UNIT } from './metadata/stardustMetadata.js';
 import { endow } from './runtime/balances.js';
 import type { ExecutionContext } from './runtime/ExecutionContext.js';
 
 export const DEV_ACCOUNT_NAMES = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'] as const;
 export type DevAccountName = (typeof DEV_ACCOUNT_NAMES)[number];
+
+/** The well-known `:code` key, where a node keeps the runtime. */
+export const CODE_KEY = u8aToHex(stringToU8a(':code'));
 
 export const GENESIS_ENDOWMENT = 1_000_000n * UNIT;
 
@@ -30,4 +35,5 @@ export function writeGenesis(ctx: ExecutionContext, pairs: Record<DevAccountName
   // pallet_transaction_payment's genesis: the multiplier (1) and its storage version.
   ctx.storage.set('TransactionPayment.NextFeeMultiplier', [], FEE_MULTIPLIER_FIXED);
   ctx.storage.set('TransactionPayment.StorageVersion', [], TRANSACTION_PAYMENT_STORAGE_VERSION);
+  ctx.storage.setRaw(CODE_KEY, u8aToHex(runtimeCodeBlob()));
 }

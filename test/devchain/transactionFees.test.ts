@@ -76,7 +76,7 @@ describe('transaction fees', () => {
     const viaRpc = (await t.provider.send('payment_queryInfo', [signed.toHex()])) as Record<string, unknown>;
     const call = t.api.call.transactionPaymentApi;
     if (!call?.queryInfo) throw new Error('TransactionPaymentApi not decorated');
-    const viaApi = (await call.queryInfo(signed.toHex(), length)) as RuntimeDispatchInfo;
+    const viaApi = (await call.queryInfo(signed.toU8a(), length)) as RuntimeDispatchInfo;
     const expected = EXTRINSIC_BASE_WEIGHT.refTime + BigInt(length) + weightFee;
     expect(viaApi.partialFee.toBigInt()).toBe(expected);
     expect(viaApi.weight.refTime.toBigInt()).toBe(weightFee);

@@ -29,11 +29,15 @@ export interface CommonTypes {
   multiSignature: number;
   era: number;
   weight: number;
+  dispatchClass: number;
   dispatchInfo: number;
   dispatchError: number;
   dispatchResult: number;
   balanceStatus: number;
   accountInfo: number;
+  /** `sp_version::RuntimeVersion` (System.Version, Core_version). */
+  runtimeVersion: number;
+  header: number;
   /** Reserved: filled with one variant per pallet once every pallet is built. */
   runtimeCall: number;
   /** Reserved: filled with one variant per pallet once every pallet is built. */
@@ -48,7 +52,7 @@ export function buildCommonTypes(t: TypeTable): CommonTypes {
   const u64 = t.primitive('U64');
   const u128 = t.primitive('U128');
   const bool = t.primitive('Bool');
-  t.primitive('Str');
+  const str = t.primitive('Str');
   const bytes = t.sequence(u8);
   const unit = t.tuple([]);
   const u8x4 = t.array(4, u8);
@@ -175,6 +179,60 @@ export function buildCommonTypes(t: TypeTable): CommonTypes {
     { Nonce: u32, AccountData: accountData },
   );
 
+  const runtimeVersion = t.composite('sp_version::RuntimeVersion', [
+    ['spec_name', str, "Cow<'static, str>"],
+    ['impl_name', str, "Cow<'static, str>"],
+    ['authoring_version', u32, 'u32'],
+    ['spec_version', u32, 'u32'],
+    ['impl_version', u32, 'u32'],
+    ['apis', t.sequence(t.tuple([u8x8, u32])), 'ApisVec'],
+    ['transaction_version', u32, 'u32'],
+    ['system_version', u8, 'u8'],
+  ]);
+  const engineId = u8x4;
+  const digestItem = t.variant('sp_runtime::generic::digest::DigestItem', [
+    {
+      name: 'PreRuntime',
+      index: 6,
+      fields: [
+        [null, engineId, 'ConsensusEngineId'],
+        [null, bytes, 'Vec<u8>'],
+      ],
+    },
+    {
+      name: 'Consensus',
+      index: 4,
+      fields: [
+        [null, engineId, 'ConsensusEngineId'],
+        [null, bytes, 'Vec<u8>'],
+      ],
+    },
+    {
+      name: 'Seal',
+      index: 5,
+      fields: [
+        [null, engineId, 'ConsensusEngineId'],
+        [null, bytes, 'Vec<u8>'],
+      ],
+    },
+    { name: 'Other', index: 0, fields: [[null, bytes, 'Vec<u8>']] },
+    { name: 'RuntimeEnvironmentUpdated', index: 8 },
+  ]);
+  const digest = t.composite('sp_runtime::generic::digest::Digest', [
+    ['logs', t.sequence(digestItem), 'Vec<DigestItem>'],
+  ]);
+  const header = t.composite(
+    'sp_runtime::generic::header::Header',
+    [
+      ['parent_hash', h256, 'Hash::Output'],
+      ['number', compactU32, 'Number'],
+      ['state_root', h256, 'Hash::Output'],
+      ['extrinsics_root', h256, 'Hash::Output'],
+      ['digest', digest, 'Digest'],
+    ],
+    { Number: u32, Hash: null },
+  );
+
   // RuntimeCall is recursive (Sudo holds a boxed RuntimeCall) and both outer enums list every
   // pallet: reserved here, filled when the pallets exist.
   const runtimeCall = t.reserve();
@@ -221,11 +279,14 @@ export function buildCommonTypes(t: TypeTable): CommonTypes {
     multiSignature,
     era,
     weight,
+    dispatchClass,
     dispatchInfo,
     dispatchError,
     dispatchResult,
     balanceStatus,
     accountInfo,
+    runtimeVersion,
+    header,
     runtimeCall,
     runtimeEvent,
     eventRecords,

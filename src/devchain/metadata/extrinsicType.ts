@@ -9,6 +9,8 @@ export interface SignedExtensionJson {
 
 export interface ExtrinsicTypes {
   uncheckedExtrinsic: number;
+  /** The tuple of the extensions' types (V15 `extraType`). */
+  extra: number;
   signedExtensions: SignedExtensionJson[];
 }
 
@@ -80,5 +82,5 @@ export function buildExtrinsicTypes(t: TypeTable, c: CommonTypes): ExtrinsicType
     [[null, c.bytes]],
     { Address: c.multiAddress, Call: c.runtimeCall, Signature: c.multiSignature, Extra: extra },
   );
-  return { uncheckedExtrinsic, signedExtensions };
+  return { uncheckedExtrinsic, extra, signedExtensions };
 }

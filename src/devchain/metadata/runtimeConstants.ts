@@ -24,10 +24,14 @@ export const RUNTIME_VERSION = {
 
 /** Runtime APIs the dev chain answers through `state_call`, with their versions. */
 export const RUNTIME_API_VERSIONS = {
+  Core: 5,
   Metadata: 2,
+  BlockBuilder: 6,
+  TaggedTransactionQueue: 3,
   AccountNonceApi: 1,
   TransactionPaymentApi: 4,
 } as const;
+export type RuntimeApiName = keyof typeof RUNTIME_API_VERSIONS;
 
 /** `RuntimeVersion.apis`: `[blake2_64(name), version]`. */
 export const RUNTIME_APIS: readonly (readonly [string, number])[] = Object.entries(RUNTIME_API_VERSIONS).map(

@@ -16,6 +16,7 @@ import { sudoPallet } from './pallets/sudoPallet.js';
 import { systemPallet } from './pallets/systemPallet.js';
 import { timestampPallet } from './pallets/timestampPallet.js';
 import { transactionPaymentPallet } from './pallets/transactionPaymentPallet.js';
+import { buildRuntimeApis } from './runtimeApis.js';
 import type { PalletName } from './runtimeConstants.js';
 import type { StorageItemDef } from './storageItem.js';
 import { TypeTable } from './TypeTable.js';
@@ -35,8 +36,10 @@ export interface RuntimeTypeIds {
 }
 
 export interface StardustMetadata {
-  /** The `RuntimeMetadataPrefixed` JSON, ready for `new Metadata(registry, json)`. */
+  /** The V14 `RuntimeMetadataPrefixed` JSON, ready for `new Metadata(registry, json)` (`state_getMetadata`). */
   json: { magicNumber: number; metadata: { v14: unknown } };
+  /** The same runtime as metadata V15: with runtime APIs, outer enums and pallet docs. */
+  jsonV15: { magicNumber: number; metadata: { v15: unknown } };
   /** Every storage item, keyed `Pallet.Item`. */
   storage: Record<string, StorageItemDef>;
   typeIds: RuntimeTypeIds;
@@ -57,8 +60,11 @@ export function buildStardustMetadata(): StardustMetadata {
   ];
   fillOuterEnum(t, common.runtimeEvent, 'stardust_runtime::RuntimeEvent', pallets, 'events', 'Event');
   fillOuterEnum(t, common.runtimeCall, 'stardust_runtime::RuntimeCall', pallets, 'calls', 'Call');
+  const runtimeError = t.reserve();
+  fillOuterEnum(t, runtimeError, 'stardust_runtime::RuntimeError', pallets, 'errors', 'Error');
   const extrinsic = buildExtrinsicTypes(t, common);
   const runtime = t.composite('stardust_runtime::Runtime', []);
+  const apis = buildRuntimeApis(t, common, extrinsic.uncheckedExtrinsic);
 
   const storage: Record<string, StorageItemDef> = {};
   for (const p of pallets) for (const s of p.storage) storage[`${s.pallet}.${s.name}`] = s;
@@ -66,9 +72,10 @@ export function buildStardustMetadata(): StardustMetadata {
     pallets.filter((p) => p.events !== null).map((p) => [p.name, p.events]),
   ) as Record<EventPalletName, number>;
 
+  const palletsJson = pallets.map((p) => palletJson(t, p));
   const v14 = {
     lookup: { types: t.types },
-    pallets: pallets.map((p) => palletJson(t, p)),
+    pallets: palletsJson,
     extrinsic: {
       type: extrinsic.uncheckedExtrinsic,
       version: 4,
@@ -76,8 +83,25 @@ export function buildStardustMetadata(): StardustMetadata {
     },
     type: runtime,
   };
+  const v15 = {
+    lookup: { types: t.types },
+    pallets: palletsJson.map((p) => ({ ...p, docs: [] })),
+    extrinsic: {
+      version: 4,
+      addressType: common.multiAddress,
+      callType: common.runtimeCall,
+      signatureType: common.multiSignature,
+      extraType: extrinsic.extra,
+      signedExtensions: extrinsic.signedExtensions,
+    },
+    type: runtime,
+    apis,
+    outerEnums: { callType: common.runtimeCall, eventType: common.runtimeEvent, errorType: runtimeError },
+    custom: { map: {} },
+  };
   return {
     json: { magicNumber: METADATA_MAGIC, metadata: { v14 } },
+    jsonV15: { magicNumber: METADATA_MAGIC, metadata: { v15 } },
     storage,
     typeIds: { eventRecords: common.eventRecords, dispatchError: common.dispatchError, palletEvent },
   };
@@ -88,8 +112,8 @@ function fillOuterEnum(
   id: number,
   path: string,
   pallets: readonly PalletSpec[],
-  part: 'events' | 'calls',
-  kind: 'Event' | 'Call',
+  part: 'events' | 'calls' | 'errors',
+  kind: 'Event' | 'Call' | 'Error',
 ): void {
   t.fillVariant(
     id,
@@ -103,7 +127,7 @@ function fillOuterEnum(
   );
 }
 
-function palletJson(t: TypeTable, p: PalletSpec): object {
+function palletJson(t: TypeTable, p: PalletSpec): Record<string, unknown> {
   return {
     name: p.name,
     index: p.index,

@@ -1,6 +1,7 @@
-import { compactToU8a, hexToU8a, isHex, u8aConcat, u8aToHex } from '@polkadot/util';
+import { bnToU8a, compactFromU8a, compactToU8a, hexToU8a, isHex, u8aConcat, u8aToHex } from '@polkadot/util';
 import type { Hex, StoredBlock } from '../BlockStore.js';
 import type { DevChain } from '../DevChain.js';
+import { encodeRuntimeVersion } from '../metadata/runtimeVersion.js';
 import {
   decodeExtrinsicPrefix,
   encodeFeeDetails,
@@ -8,25 +9,42 @@ import {
   queryFeeDetails,
   queryInfo,
 } from '../runtime/queryFees.js';
+import { InvalidTransaction } from '../runtime/Runtime.js';
+import { weightToFee } from '../runtime/transactionFees.js';
+import { encodeValidityError, encodeValidTransaction } from '../runtime/transactionValidity.js';
 import { RPC_ERROR, RpcError } from './RpcError.js';
 
-const METADATA_VERSION = 14;
+/** `Metadata_metadata` and `state_getMetadata` answer V14 (the default); V15 is asked for by version. */
+const METADATA_VERSIONS = [14, 15] as const;
 
 /** `state_call`: the runtime APIs the dev chain implements, SCALE in and out. */
 export function runtimeApiCall(chain: DevChain, method: string, data: unknown, _at: StoredBlock): Hex {
   const input = typeof data === 'string' && isHex(data) ? hexToU8a(data) : new Uint8Array();
-  const metadata = chain.metadata.toU8a();
   switch (method) {
-    case 'Metadata_metadata':
+    case 'Core_version':
+      return u8aToHex(encodeRuntimeVersion());
+    case 'Metadata_metadata': {
+      const metadata = chain.metadata.toU8a();
       return u8aToHex(u8aConcat(compactToU8a(metadata.length), metadata));
-    case 'Metadata_metadata_versions':
-      return u8aToHex(u8aConcat(compactToU8a(1), le32(METADATA_VERSION)));
-    case 'Metadata_metadata_at_version': {
-      const version = input.length >= 4 ? new DataView(input.buffer, input.byteOffset).getUint32(0, true) : 0;
-      return version === METADATA_VERSION
-        ? u8aToHex(u8aConcat([1], compactToU8a(metadata.length), metadata))
-        : '0x00';
     }
+    case 'Metadata_metadata_versions':
+      return u8aToHex(u8aConcat(compactToU8a(METADATA_VERSIONS.length), ...METADATA_VERSIONS.map(le32)));
+    case 'Metadata_metadata_at_version': {
+      const version = readU32(input, 0);
+      const metadata = version === 14 ? chain.metadata : version === 15 ? chain.metadataV15 : undefined;
+      if (!metadata) return '0x00';
+      const bytes = metadata.toU8a();
+      return u8aToHex(u8aConcat([1], compactToU8a(bytes.length), bytes));
+    }
+    case 'TaggedTransactionQueue_validate_transaction':
+      return u8aToHex(validateTransaction(chain, input));
+    case 'TransactionPaymentApi_query_weight_to_fee': {
+      const [refOffset, refTime] = compactFromU8a(input);
+      compactFromU8a(input.subarray(refOffset));
+      return u8aToHex(u128(weightToFee({ refTime: BigInt(refTime.toString()), proofSize: 0n })));
+    }
+    case 'TransactionPaymentApi_query_length_to_fee':
+      return u8aToHex(u128(BigInt(readU32(input, 0))));
     case 'TransactionPaymentApi_query_info':
     case 'TransactionPaymentApi_query_fee_details': {
       const { ext, len } = extrinsicAndLength(chain, input);
@@ -62,6 +80,41 @@ function extrinsicAndLength(chain: DevChain, input: Uint8Array) {
     );
   }
 }
+
+/** `(source: TransactionSource, tx: Extrinsic, block_hash: H256)`, validated against the head state. */
+function validateTransaction(chain: DevChain, input: Uint8Array): Uint8Array {
+  let hex: string;
+  try {
+    const { ext, size } = decodeExtrinsicPrefix(chain.registry, input.subarray(1));
+    if (input.length !== 1 + size + 32) throw new Error('expected source, extrinsic and block hash');
+    hex = ext.toHex();
+  } catch (error) {
+    throw new RpcError(
+      RPC_ERROR.callFailed,
+      'Execution failed: Could not decode the arguments',
+      String(error),
+    );
+  }
+  try {
+    const valid = chain.runtime.validate(hex);
+    return encodeValidTransaction(valid, chain.runtime.accountNonce(valid.signer));
+  } catch (error) {
+    if (error instanceof InvalidTransaction && error.validity) return encodeValidityError(error.validity);
+    throw new RpcError(
+      RPC_ERROR.callFailed,
+      'Execution failed: Could not decode the extrinsic',
+      String(error),
+    );
+  }
+}
+
+function readU32(input: Uint8Array, offset: number): number {
+  if (input.length < offset + 4)
+    throw new RpcError(RPC_ERROR.callFailed, 'Execution failed: Could not decode u32');
+  return new DataView(input.buffer, input.byteOffset + offset).getUint32(0, true);
+}
+
+const u128 = (value: bigint) => bnToU8a(value, { bitLength: 128, isLe: true });
 
 function le32(value: number): Uint8Array {
   const out = new Uint8Array(4);

@@ -3,6 +3,7 @@ import type { Registry } from '@polkadot/types/types';
 import { compactToU8a, u8aConcat, u8aToHex, u8aToU8a } from '@polkadot/util';
 import { blake2AsHex, blake2AsU8a, signatureVerify } from '@polkadot/util-crypto';
 import type { BlockStore, HeaderJson, Hex, StoredBlock } from '../BlockStore.js';
+import type { InvalidTransactionKind, UnknownTransactionKind } from '../metadata/runtimeApis.js';
 import { PALLET_INDEX, RUNTIME_VERSION, type StardustMetadata } from '../metadata/stardustMetadata.js';
 import { applySignedExtrinsic } from './applyExtrinsic.js';
 import { readAccount } from './balances.js';
@@ -20,20 +21,30 @@ export class InvalidTransaction extends Error {
   /** The JSON-RPC error's `message` (e.g. "Invalid Transaction"); the reason goes in `data`. */
   readonly rpcMessage: string;
   readonly data: string;
+  /** The runtime's `TransactionValidityError`, when the runtime (not the pool) refused it. */
+  readonly validity: TransactionValidityErrorValue | undefined;
 
-  constructor(code: number, message: string, data: string) {
+  constructor(code: number, message: string, data: string, validity?: TransactionValidityErrorValue) {
     super(`${message}: ${data}`);
     this.name = 'InvalidTransaction';
     this.code = code;
     this.rpcMessage = message;
     this.data = data;
+    this.validity = validity;
   }
 }
 
-const invalid = (data: string) => new InvalidTransaction(1010, 'Invalid Transaction', data);
+export type TransactionValidityErrorValue =
+  | { Invalid: InvalidTransactionKind }
+  | { Unknown: UnknownTransactionKind };
+
+const invalid = (kind: InvalidTransactionKind, data: string) =>
+  new InvalidTransaction(1010, 'Invalid Transaction', data, { Invalid: kind });
 /** `InvalidTransaction::Payment`, as a node words it. */
 export const CANNOT_PAY_FEES = 'Inability to pay some fees (e.g. account balance too low)';
 const TIMESTAMP_SET_CALL_INDEX = 0;
+/** `TransactionLongevity::max_value()`. */
+const IMMORTAL_LONGEVITY = 2n ** 64n - 1n;
 
 export interface BlockResult {
   block: StoredBlock;
@@ -92,25 +103,29 @@ export class Runtime {
         1011,
         'Unknown Transaction Validity',
         'Could not find an unsigned validator for the unsigned transaction',
+        { Unknown: 'NoUnsignedValidator' },
       );
     }
     const signer = ext.signer as unknown as MultiAddress;
-    if (signer.type !== 'Id') throw invalid('Transaction has a bad signature');
+    if (signer.type !== 'Id') throw invalid('BadProof', 'Transaction has a bad signature');
     const who = signer.value.toU8a();
     const head = this.#store.head;
     const era = ext.era;
     let birthHash = this.#store.genesis.hash;
+    let longevity = IMMORTAL_LONGEVITY;
     if (era.isMortalEra) {
       const mortal = era.asMortalEra;
       const current = head.number;
       const birth = mortal.birth(current);
       const birthBlock = this.#store.byNumber(birth);
       if (!birthBlock || mortal.death(current) <= current)
-        throw invalid('Transaction has an ancient birth block');
+        throw invalid('AncientBirthBlock', 'Transaction has an ancient birth block');
       birthHash = birthBlock.hash;
+      longevity = BigInt(mortal.death(current) - current);
     }
     const signature = ext.signature as unknown as { mode?: { toNumber(): number } };
-    if (signature.mode && signature.mode.toNumber() !== 0) throw invalid('Transaction has a bad signature');
+    if (signature.mode && signature.mode.toNumber() !== 0)
+      throw invalid('BadProof', 'Transaction has a bad signature');
     const payload = this.registry.createType(
       'ExtrinsicPayload',
       {
@@ -132,18 +147,18 @@ export class Runtime {
     const multiSignature = (ext.inner.signature as unknown as { multiSignature: { toU8a(): Uint8Array } })
       .multiSignature;
     const check = signatureVerify(message, multiSignature.toU8a(), who);
-    if (!check.isValid || check.isWrapped) throw invalid('Transaction has a bad signature');
+    if (!check.isValid || check.isWrapped) throw invalid('BadProof', 'Transaction has a bad signature');
     // The signature is checked first (`Checkable::check`), then the extensions: CheckNonce refuses
     // accounts that do not exist, then stale nonces.
     const account = readAccount(new ExecutionContext(this.newOverlay(), head.number), who);
-    if (account.providers === 0 && account.sufficients === 0) throw invalid(CANNOT_PAY_FEES);
+    if (account.providers === 0 && account.sufficients === 0) throw invalid('Payment', CANNOT_PAY_FEES);
     const nonce = ext.nonce.toNumber();
-    if (nonce < account.nonce) throw invalid('Transaction is outdated');
+    if (nonce < account.nonce) throw invalid('Stale', 'Transaction is outdated');
     const len = ext.encodedLength;
     const tip = ext.tip.toBigInt();
     const call = ext.method as Call;
     if (!canPayFee(account, finalFee(computeFeeDetails(len, callDispatchInfo(call, true), tip)))) {
-      throw invalid(CANNOT_PAY_FEES);
+      throw invalid('Payment', CANNOT_PAY_FEES);
     }
     return {
       hex: ext.toHex() as Hex,
@@ -153,6 +168,7 @@ export class Runtime {
       tip,
       len,
       call,
+      longevity,
     };
   }
 

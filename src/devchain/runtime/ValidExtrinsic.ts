@@ -12,4 +12,6 @@ export interface ValidExtrinsic {
   /** Encoded length in bytes (with the compact length prefix), as the length fee counts it. */
   len: number;
   call: Call;
+  /** Blocks the extrinsic stays valid for (CheckMortality; u64::MAX when immortal). */
+  longevity: bigint;
 }

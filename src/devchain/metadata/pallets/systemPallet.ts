@@ -1,7 +1,9 @@
+import { u8aToHex } from '@polkadot/util';
 import type { CommonTypes } from '../commonTypes.js';
 import type { PalletSpec } from '../PalletSpec.js';
 import { MODULE_ERRORS } from '../palletErrors.js';
 import { BLOCK_HASH_COUNT, PALLET_INDEX, SS58_PREFIX } from '../runtimeConstants.js';
+import { encodeRuntimeVersion } from '../runtimeVersion.js';
 import { le, storageItem, zeroBytes } from '../storageItem.js';
 import type { TypeTable } from '../TypeTable.js';
 
@@ -59,6 +61,7 @@ export function systemPallet(t: TypeTable, c: CommonTypes): PalletSpec {
     errors: t.unitVariants('frame_system::pallet::Error', MODULE_ERRORS.System, { T: null }),
     constants: [
       { name: 'BlockHashCount', type: c.u32, value: le(BLOCK_HASH_COUNT, 4) },
+      { name: 'Version', type: c.runtimeVersion, value: u8aToHex(encodeRuntimeVersion()) },
       { name: 'SS58Prefix', type: c.u16, value: le(SS58_PREFIX, 2) },
     ],
   };

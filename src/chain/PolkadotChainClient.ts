@@ -3,6 +3,7 @@ import type { QueryableStorageEntry } from '@polkadot/api/types';
 import type { Codec } from '@polkadot/types/types';
 import { hexToNumber, hexToU8a } from '@polkadot/util';
 import type { Logger } from 'pino';
+import { describeError } from '../observability/describeError.js';
 import type { ChainClient, ChainStatus } from './ChainClient.js';
 import { decodeRoom, toAddress, toEventValue } from './decodeChainValues.js';
 import { decodeLiveRoomScale } from './decodeLiveRoomScale.js';
@@ -81,6 +82,8 @@ export class PolkadotChainClient implements ChainClient {
   readonly #probeTimer: NodeJS.Timeout;
   #connection: Connection;
   #status: ChainStatus = 'disconnected';
+  /** Whether this outage's connection error was logged: once per outage, not once per retry. */
+  #errorLogged = false;
   #probing = false;
   #closed = false;
   /** Whether the hand decoder of LiveRoom matches this chain's metadata (checked once). */
@@ -287,8 +290,12 @@ export class PolkadotChainClient implements ChainClient {
     api.on('disconnected', () => {
       if (current()) this.#setStatus('disconnected');
     });
+    // The provider retries every reconnectMs and reports each failure: logged once per outage, as a
+    // readable reason (the event holds the socket, which pino cannot serialize).
     api.on('error', (error: unknown) => {
-      if (current()) this.#logger.warn({ err: error }, 'chain connection error');
+      if (!current() || this.#errorLogged) return;
+      this.#errorLogged = true;
+      this.#logger.warn({ reason: describeError(error), endpoint: this.#endpoint }, 'chain connection error');
     });
     return conn;
   }
@@ -362,7 +369,8 @@ export class PolkadotChainClient implements ChainClient {
   #setStatus(status: ChainStatus): void {
     if (status === this.#status) return;
     this.#status = status;
-    this.#logger.info({ status }, 'chain connection');
+    if (status === 'connected') this.#errorLogged = false;
+    this.#logger[status === 'connected' ? 'info' : 'warn']({ status }, 'chain connection');
     for (const listener of this.#listeners) listener(status);
   }
 }

@@ -54,6 +54,8 @@ export class RedisConnection {
   readonly #listeners = new Set<(status: RedisStatus) => void>();
   #status: RedisStatus = 'disconnected';
   #suspendedUntil = 0;
+  /** A command failed and none has answered since: logged once when it starts and once when it ends. */
+  #failing = false;
 
   constructor(options: RedisConnectionOptions) {
     this.keyPrefix = options.keyPrefix;
@@ -86,6 +88,19 @@ export class RedisConnection {
   /** A command failed: use local state for a while instead of waiting on Redis again. */
   reportFailure(): void {
     this.#suspendedUntil = Date.now() + REDIS_SUSPEND_AFTER_FAILURE_MS;
+    if (this.#failing) return;
+    this.#failing = true;
+    this.#logger.warn(
+      { status: this.client.status, suspendMs: REDIS_SUSPEND_AFTER_FAILURE_MS },
+      'redis not answering (a command failed or timed out): using local state until it answers',
+    );
+  }
+
+  /** A command answered: ends a failure reported by `reportFailure` (logged once). */
+  reportSuccess(): void {
+    if (!this.#failing) return;
+    this.#failing = false;
+    this.#logger.info('redis answering again: shared state resumed');
   }
 
   onStatusChange(listener: (status: RedisStatus) => void): () => void {
@@ -113,7 +128,7 @@ export class RedisConnection {
   #setStatus(status: RedisStatus): void {
     if (status === this.#status) return;
     this.#status = status;
-    this.#logger.info({ status }, 'redis connection');
+    this.#logger[status === 'connected' ? 'info' : 'warn']({ status }, 'redis connection');
     for (const listener of this.#listeners) listener(status);
   }
 }

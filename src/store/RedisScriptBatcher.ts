@@ -109,6 +109,7 @@ export class RedisScriptBatcher {
           for (const call of this.#waiting.splice(0)) call.reject(failure.reason);
           return;
         }
+        this.#redis.reportSuccess();
       }
     } finally {
       this.#sent = 0;

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import net, { type AddressInfo } from 'node:net';
 import { stringToU8a, u8aToHex } from '@polkadot/util';
 import { encodeAddress } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,6 +165,42 @@ describe('PolkadotChainClient (real @polkadot/api against the dev chain)', () =>
     for (const room of rooms) {
       expect(room.host).toMatch(SS58_42);
       expect(encodeAddress(room.host, 42)).toBe(room.host);
+    }
+  });
+});
+
+describe('PolkadotChainClient with its node unreachable', () => {
+  it('logs the connection error once per outage, readably, however often it retries', async () => {
+    // The attack: with the node down, "chain connection error" was written every retry (once a second)
+    // as `[unable to serialize…]`. A node that accepts and at once drops every connection:
+    const attempts = { count: 0 };
+    const node = net.createServer((socket) => {
+      attempts.count += 1;
+      socket.destroy();
+    });
+    node.listen(0, '127.0.0.1');
+    await once(node, 'listening');
+    const port = (node.address() as AddressInfo).port;
+    const logs = captureLogs('warn');
+    const retried = new Promise<void>((resolve) => {
+      node.on('connection', () => attempts.count >= 4 && resolve());
+    });
+    const client = new PolkadotChainClient({
+      endpoint: `ws://127.0.0.1:${port}`,
+      logger: logs.logger,
+      reconnectMs: 20,
+    });
+    try {
+      await retried;
+      await logs.waitFor((entry) => entry.msg === 'chain connection error');
+      const errors = logs.entries().filter((entry) => entry.msg === 'chain connection error');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ level: 'warn', reason: expect.any(String) });
+      expect(errors[0]?.reason).not.toBe('');
+      expect(logs.text()).not.toContain('unable to serialize');
+    } finally {
+      await client.close();
+      node.close();
     }
   });
 });

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../../src/errors/AppError.js';
-import { errorHandler } from '../../src/http/middleware/errorHandler.js';
+import { errorHandler, OUTAGE_LOG_INTERVAL_MS } from '../../src/http/middleware/errorHandler.js';
 import { httpTestApp } from '../support/httpTestApp.js';
 
 const RoomBody = z.object({ roomId: z.number().int().nonnegative(), signature: z.string().min(1) });
@@ -160,6 +160,27 @@ describe('error responses', () => {
     const { app } = appWithRoutes();
     const res = await request(app).get('/app-error/%E0%A4%A').expect(400);
     expect(res.body.error.code).toBe('VALIDATION_ERROR');
+  });
+
+  it('logs a known outage (our own 503) at warn with its reason, no stack, once per interval', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const { app, logs } = appWithRoutes();
+      for (let i = 0; i < 4; i++) await request(app).get('/app-error/CHAIN_UNAVAILABLE').expect(503);
+      await logs.waitFor((e) => e.msg === 'failed with CHAIN_UNAVAILABLE');
+      const outageLines = () => logs.entries().filter((e) => e.msg === 'failed with CHAIN_UNAVAILABLE');
+      expect(outageLines()).toHaveLength(1);
+      expect(outageLines()[0]).toMatchObject({ level: 'warn', code: 'CHAIN_UNAVAILABLE' });
+      expect(outageLines()[0]).not.toHaveProperty('err');
+      expect(logs.text()).not.toContain('errorHandler.test.ts');
+
+      vi.setSystemTime(Date.now() + OUTAGE_LOG_INTERVAL_MS);
+      await request(app).get('/app-error/CHAIN_UNAVAILABLE').expect(503);
+      await logs.waitFor((e) => e.msg === 'failed with CHAIN_UNAVAILABLE' && 'alsoSinceLastLine' in e);
+      expect(outageLines()[1]).toMatchObject({ level: 'warn', alsoSinceLastLine: 3 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('hides a thrown Error behind a generic 500 and logs it with its stack', async () => {

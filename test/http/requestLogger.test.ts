@@ -3,8 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/errors/AppError.js';
+import { UNAVAILABLE_LOG_INTERVAL_MS } from '../../src/http/middleware/requestLogger.js';
 import { httpTestApp } from '../support/httpTestApp.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -25,6 +26,12 @@ function loggedApp(onHang: () => void = () => {}) {
         router.get('/crash', () => {
           throw new Error('kaboom');
         });
+        router.get('/rooms', (_req, res) => {
+          res.json({ rooms: [] });
+        });
+        router.get('/unavailable', (_req, res) => {
+          res.status(503).json({ status: 'not_ready' });
+        });
         // Never answers: the client gives up.
         router.get('/hang', () => onHang());
         app.use('/api/livestream', router);
@@ -34,6 +41,44 @@ function loggedApp(onHang: () => void = () => {}) {
 }
 
 describe('request logging', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('logs the path and the query parameter names, never their values', async () => {
+    // The attack: `?signature=…&token=eyJ…` used to land in the log verbatim.
+    const { app, logs } = loggedApp();
+    await request(app)
+      .get('/api/livestream/rooms?signature=0xsig-secret&token=eyJtoken-secret&status=Live&flag')
+      .expect(200);
+    const line = await logs.waitFor((entry) => entry.msg === 'GET /api/livestream/rooms 200');
+    expect((line.req as { url: string }).url).toBe(
+      '/api/livestream/rooms?signature=[REDACTED]&token=[REDACTED]&status=[REDACTED]&flag',
+    );
+    expect(logs.text()).not.toMatch(/sig-secret|token-secret/);
+  });
+
+  it('logs 503s at warn, one line per route per interval with the count it stands for', async () => {
+    // The attack: during an outage every 503 (readiness probes, CHAIN_UNAVAILABLE) was an error line.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { app, logs } = loggedApp();
+    for (let i = 0; i < 5; i++) await request(app).get('/api/livestream/unavailable').expect(503);
+    await request(app).get('/api/livestream/rooms').expect(200);
+    await logs.waitFor((entry) => entry.msg === 'GET /api/livestream/rooms 200');
+    const unavailable = () => logs.entries().filter((e) => e.msg === 'GET /api/livestream/unavailable 503');
+    expect(unavailable()).toHaveLength(1);
+    expect(unavailable()[0]).toMatchObject({ level: 'warn' });
+    expect(unavailable()[0]).not.toHaveProperty('alsoUnavailableSinceLastLine');
+
+    vi.setSystemTime(Date.now() + UNAVAILABLE_LOG_INTERVAL_MS);
+    await request(app).get('/api/livestream/unavailable').expect(503);
+    await logs.waitFor(
+      (e) => e.msg === 'GET /api/livestream/unavailable 503' && 'alsoUnavailableSinceLastLine' in e,
+    );
+    expect(unavailable()).toHaveLength(2);
+    expect(unavailable()[1]).toMatchObject({ level: 'warn', alsoUnavailableSinceLastLine: 4 });
+  });
+
   it('writes no secret from headers or body into the log', async () => {
     const { app, logs } = loggedApp();
     await request(app)

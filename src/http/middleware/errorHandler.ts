@@ -2,6 +2,8 @@ import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { $ZodError } from 'zod/v4/core';
 import { AppError, type ErrorCode } from '../../errors/AppError.js';
+import { describeError } from '../../observability/describeError.js';
+import { LogThrottle } from '../../observability/LogThrottle.js';
 
 /** Upper bound on issues spelled out in one VALIDATION_ERROR message. */
 const MAX_LISTED_ISSUES = 10;
@@ -16,12 +18,18 @@ export interface ErrorHandlerOptions {
   logger: Logger;
 }
 
+/** A known outage (our own 5xx, such as CHAIN_UNAVAILABLE) is logged at most once per code per this. */
+export const OUTAGE_LOG_INTERVAL_MS = 10_000;
+
 /**
  * The one JSON error middleware: every failure leaves as `{error: {code, message}}` with the
  * status of its code, never a stack. Unknown errors become a generic 500 and are
- * logged in full server-side.
+ * logged in full server-side. Our own 5xx (a known outage, e.g. CHAIN_UNAVAILABLE) is an expected
+ * state, not a bug: logged at warn with its reason and no stack, at most once per code per
+ * OUTAGE_LOG_INTERVAL_MS.
  */
 export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler {
+  const outages = new LogThrottle({ intervalMs: OUTAGE_LOG_INTERVAL_MS });
   return (error: unknown, req, res, next) => {
     // Mid-stream failures cannot be turned into JSON; Express closes the connection.
     if (res.headersSent) {
@@ -31,7 +39,21 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
     const appError = toAppError(error);
     if (appError.status >= 500) {
       const log: Logger = 'log' in req && req.log !== undefined ? req.log : options.logger;
-      log.error({ err: error }, appError === error ? appError.message : 'unhandled error');
+      if (appError !== error || appError.code === 'INTERNAL_ERROR') {
+        log.error({ err: error }, appError === error ? appError.message : 'unhandled error');
+      } else {
+        const held = outages.take(appError.code);
+        if (held !== undefined) {
+          log.warn(
+            {
+              code: appError.code,
+              ...(appError.cause === undefined ? {} : { reason: describeError(appError.cause) }),
+              ...(held > 0 ? { alsoSinceLastLine: held } : {}),
+            },
+            appError.message,
+          );
+        }
+      }
     }
     sendError(res, appError);
   };

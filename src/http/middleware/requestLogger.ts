@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Express, Request, RequestHandler, Response } from 'express';
 import type { Level, Logger } from 'pino';
+import { LogThrottle } from '../../observability/LogThrottle.js';
+import { redactQuery } from './redactQuery.js';
 
 declare module 'http' {
   interface IncomingMessage {
@@ -18,14 +20,22 @@ const INCOMING_REQUEST_ID_HEADER = REQUEST_ID_HEADER.toLowerCase();
 const INCOMING_REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Headers worth a log line; everything else (authorization, cookies, …) is never logged. */
 const LOGGED_REQUEST_HEADERS = ['user-agent', 'content-type', 'content-length', 'origin'] as const;
+/**
+ * 503 is this service saying a dependency is down (the chain, or readiness while it is): expected
+ * during an outage, so logged at warn, and at most one line per route per this interval (with how
+ * many it stands for), not one per request.
+ */
+export const UNAVAILABLE_LOG_INTERVAL_MS = 10_000;
+const SERVICE_UNAVAILABLE = 503;
 
 export interface RequestLoggerOptions {
   logger: Logger;
 }
 
 /**
- * One log line per request when it ends: method, URL, route template, status, duration, request
- * id; level by status (< 400 info, < 500 warn, else error); no bodies. A connection closed before
+ * One log line per request when it ends: method, URL (query values redacted), route template, status,
+ * duration, request id; level by status (< 400 info, < 500 and 503 warn, else error); no bodies. 503s
+ * are throttled per route (UNAVAILABLE_LOG_INTERVAL_MS). A connection closed before
  * the response was complete is logged as aborted. `req.log` is a child logger bound to the request
  * id, and the id is echoed in the `X-Request-Id` response header.
  *
@@ -36,28 +46,43 @@ export interface RequestLoggerOptions {
 export function requestLogger(app: Express, options: RequestLoggerOptions): RequestHandler {
   const { logger } = options;
   installRequestAccessors(app.request, logger);
+  const unavailable = new LogThrottle({ intervalMs: UNAVAILABLE_LOG_INTERVAL_MS });
   return (req, res, next) => {
     const startedAt = performance.now();
     const id = requestId(req);
     req.id = id;
     res.setHeader(REQUEST_ID_HEADER, id);
     // Checked per request: the level can change at run time.
-    if (logger.isLevelEnabled('error')) res.once('close', () => logCompleted(logger, req, res, startedAt));
+    if (logger.isLevelEnabled('error')) {
+      res.once('close', () => logCompleted(logger, unavailable, req, res, startedAt));
+    }
     next();
   };
 }
 
-function logCompleted(logger: Logger, req: Request, res: Response, startedAt: number): void {
+function logCompleted(
+  logger: Logger,
+  unavailable: LogThrottle,
+  req: Request,
+  res: Response,
+  startedAt: number,
+): void {
   const completed = res.writableFinished;
   const level: Level = !completed
     ? 'warn'
-    : res.statusCode >= 500
+    : res.statusCode >= 500 && res.statusCode !== SERVICE_UNAVAILABLE
       ? 'error'
       : res.statusCode >= 400
         ? 'warn'
         : 'info';
   if (!logger.isLevelEnabled(level)) return;
   const route = routeTemplateOf(req);
+  let held: number | undefined;
+  if (completed && res.statusCode === SERVICE_UNAVAILABLE) {
+    // Keyed by the route template (bounded), not the URL.
+    held = unavailable.take(`${req.method} ${route ?? 'unmatched'}`);
+    if (held === undefined) return;
+  }
   const outcome = completed ? String(res.statusCode) : 'aborted';
   // The root logger with the id as a field: no child logger made for this one line.
   logger[level](
@@ -67,6 +92,7 @@ function logCompleted(logger: Logger, req: Request, res: Response, startedAt: nu
       req: loggedRequest(req),
       res: { statusCode: res.statusCode },
       durationMs: Math.round(performance.now() - startedAt),
+      ...(held ? { alsoUnavailableSinceLastLine: held } : {}),
     },
     `${req.method} ${route ?? req.path} ${outcome}`,
   );
@@ -78,7 +104,7 @@ function loggedRequest(req: Request) {
     const value = req.headers[name];
     if (value !== undefined) headers[name] = value;
   }
-  return { method: req.method, url: req.originalUrl, ip: req.ip, headers };
+  return { method: req.method, url: redactQuery(req.originalUrl), ip: req.ip, headers };
 }
 
 /** The incoming id when it is sane, else a new UUID. */

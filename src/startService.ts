@@ -16,9 +16,13 @@ import { createHttpServer } from './http/createHttpServer.js';
 import { createAccountRateLimiter } from './http/middleware/rateLimits.js';
 import { LiveKitActionQueue } from './livekit/LiveKitActionQueue.js';
 import { LiveKitHealth } from './livekit/LiveKitHealth.js';
+import { LiveKitReconciler } from './livekit/LiveKitReconciler.js';
 import { LiveKitWebhooks } from './livekit/LiveKitWebhooks.js';
+import type { LiveKitAction } from './livekit/livekitActionsFor.js';
+import { type CorrectionSource, ParticipantRoleGuard } from './livekit/ParticipantRoleGuard.js';
 import { PresenceReconciler } from './livekit/PresenceReconciler.js';
 import { RoomServiceGateway } from './livekit/RoomServiceGateway.js';
+import { roomOpener } from './livekit/roomOpener.js';
 import { TokenMinter } from './livekit/TokenMinter.js';
 import { healthReport } from './observability/healthReport.js';
 import { Metrics } from './observability/Metrics.js';
@@ -58,6 +62,7 @@ export interface RunningService {
   livekitActions: LiveKitActionQueue;
   livekitHealth: LiveKitHealth;
   reconciler: PresenceReconciler;
+  livekitReconciler: LiveKitReconciler;
   redis: RedisConnection | undefined;
   /** Graceful and idempotent: stop accepting, let requests finish, close every client. */
   close(): Promise<void>;
@@ -133,7 +138,20 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     emptyTimeoutSeconds: config.livekit.roomEmptyTimeoutSeconds,
     maxParticipants: config.livekit.maxParticipants,
   };
+  const correct = (action: LiveKitAction, source: CorrectionSource) => {
+    metrics.livekitCorrections.inc({ kind: action.kind, source });
+    void livekitActions.enqueue(action);
+  };
+  const roleGuard = new ParticipantRoleGuard({ rooms, correct, logger });
+  const livekitReconciler = new LiveKitReconciler({
+    gateway: livekit,
+    rooms,
+    limits: roomLimits,
+    correct,
+    logger,
+  });
   const webhooks = new LiveKitWebhooks({
+    onParticipantJoined: (roomId, participant) => roleGuard.check(roomId, participant),
     apiKey: config.livekit.apiKey,
     apiSecret: config.livekit.apiSecret,
     presence,
@@ -141,11 +159,17 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     logger,
   });
   const reconciler = new PresenceReconciler({ gateway: livekit, presence, index: rooms, logger });
+  const openRoom = roomOpener({
+    enqueue: (action) => livekitActions.enqueue(action),
+    livekitStatus: () => livekitHealth.status,
+    limits: roomLimits,
+  });
   const tokens = new TokenService({
     authenticator,
     rooms,
     minter,
     presence,
+    openRoom,
     chainTimeoutMs: config.chain.timeoutMs,
   });
   const accountLimiter = createAccountRateLimiter({
@@ -183,6 +207,10 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const hub = new RealtimeHub({ rooms: roomViews, presence, logger });
   const pipeline = livestreamPipeline({ rooms, presence, livekit: livekitActions, roomLimits, hub });
   follower.onReset(pipeline.reset);
+  // At start and after every chain reset, once the pipeline has loaded the rooms (handlers run in order).
+  follower.onReset(() => {
+    void livekitReconciler.reconcile();
+  });
   follower.onBlock((block) => pipeline.apply(block, 'finalized'));
   const websockets = new WebSocketGateway({
     hub,
@@ -215,6 +243,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   follower.start();
   livekitHealth.start();
   reconciler.start();
+  livekitReconciler.start();
   const address = server.address() as AddressInfo;
   const host =
     config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
@@ -235,6 +264,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       });
       livekitHealth.stop();
       reconciler.stop();
+      livekitReconciler.stop();
       livekitActions.close();
       await follower.stop();
       await chain.close();
@@ -259,6 +289,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     livekitActions,
     livekitHealth,
     reconciler,
+    livekitReconciler,
     redis,
     close,
   };

@@ -6,8 +6,10 @@ import type { ChainEvent } from './livestreamEvents.js';
 /** Cached answers expire even without an event (a safety net, not the freshness mechanism). */
 export const ACCESS_CACHE_TTL_MS = 30_000;
 export const ACCESS_CACHE_MAX_ENTRIES = 50_000;
+/** A room's whole blacklist is read for reconciliation; beyond this, only the first are seen. */
+export const MAX_BLACKLIST_READ = 10_000;
 
-type Kind = 'ticket' | 'blacklist' | 'cohosts';
+type Kind = 'ticket' | 'blacklist' | 'blacklisted' | 'cohosts';
 
 interface Entry {
   value: boolean | string[];
@@ -52,8 +54,20 @@ export class AccessLookups {
     );
   }
 
+  /** The room's kicked accounts (SS58-42), up to `MAX_BLACKLIST_READ`. */
+  blacklist(roomId: number): Promise<string[]> {
+    return this.#lookup('blacklisted', roomId, null, (at) =>
+      this.#chain.blacklist(roomId, MAX_BLACKLIST_READ, at),
+    );
+  }
+
   coHosts(roomId: number): Promise<string[]> {
     return this.#lookup('cohosts', roomId, null, (at) => this.#chain.coHosts(roomId, at));
+  }
+
+  /** Changes whenever a finalized event may have changed an answer (compare before and after reads). */
+  get epoch(): number {
+    return this.#epoch;
   }
 
   /** Drops what the block's events changed. */
@@ -66,6 +80,7 @@ export class AccessLookups {
         case 'ViewerKicked':
         case 'ViewerUnbanned':
           this.#drop('blacklist', event.roomId, event.data.viewer);
+          this.#drop('blacklisted', event.roomId, null);
           break;
         case 'CoHostStarted':
         case 'CoHostEnded':

@@ -23,6 +23,8 @@ export interface ChainClient {
   roomsById(ids: readonly number[], at: string): Promise<Map<number, ChainRoom | null>>;
   hasTicket(roomId: number, accountId: Uint8Array, at: string): Promise<boolean>;
   isBlacklisted(roomId: number, accountId: Uint8Array, at: string): Promise<boolean>;
+  /** Everyone on the room's blacklist (kicked), as SS58-42 addresses; at most `limit` of them. */
+  blacklist(roomId: number, limit: number, at: string): Promise<string[]>;
   /** Active co-hosts as SS58-42 addresses. */
   coHosts(roomId: number, at: string): Promise<string[]>;
   close(): Promise<void>;

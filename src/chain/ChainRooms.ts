@@ -101,4 +101,14 @@ export class ChainRooms {
   coHosts(roomId: number): Promise<string[]> {
     return this.#lookups.coHosts(roomId);
   }
+
+  /** The room's kicked accounts (SS58-42). */
+  blacklist(roomId: number): Promise<string[]> {
+    return this.#lookups.blacklist(roomId);
+  }
+
+  /** Changes whenever an applied event may have changed a ticket, blacklist or co-host answer. */
+  get accessEpoch(): number {
+    return this.#lookups.epoch;
+  }
 }

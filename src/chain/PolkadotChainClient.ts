@@ -27,6 +27,7 @@ export const CHAIN_PROBE_TIMEOUT_MS = 2_000;
 export const CHAIN_CONNECT_DEADLINE_MS = 15_000;
 /** `state_getKeysPaged` page size (the node's maximum). */
 const ROOM_PAGE_SIZE = 1_000;
+const ACCOUNT_ID_BYTES = 32;
 
 export interface PolkadotChainClientOptions {
   endpoint: string;
@@ -223,6 +224,24 @@ export class PolkadotChainClient implements ChainClient {
   isBlacklisted(roomId: number, accountId: Uint8Array, at: string): Promise<boolean> {
     return this.#call(async () => {
       return this.#exists(this.#storage('livestream', 'roomBlacklist').key(roomId, accountId), at);
+    });
+  }
+
+  blacklist(roomId: number, limit: number, at: string): Promise<string[]> {
+    return this.#call(async () => {
+      // Keys only: `RoomBlacklist` is a double map with Blake2_128Concat on both keys, so each key
+      // ends with the raw 32-byte account id.
+      const prefix = this.#storage('livestream', 'roomBlacklist').keyPrefix(roomId);
+      const accounts: string[] = [];
+      let startKey = prefix;
+      while (accounts.length < limit) {
+        const size = Math.min(ROOM_PAGE_SIZE, limit - accounts.length);
+        const keys = (await this.#api.rpc.state.getKeysPaged.raw(prefix, size, startKey, at)) as string[];
+        for (const key of keys) accounts.push(toAddress(hexToU8a(key).subarray(-ACCOUNT_ID_BYTES)));
+        if (keys.length < size) break;
+        startKey = keys[keys.length - 1] as string;
+      }
+      return accounts;
     });
   }
 

@@ -1,6 +1,8 @@
 /** Response shapes of the HTTP contract, for the API description and for tests that check replies. */
+
 import { z } from 'zod';
 import { ERROR_STATUS } from '../errors/AppError.js';
+import { STAGE_ROLES } from '../livekit/stagePermission.js';
 import { Address, BlockNumber } from '../rooms/roomSchemas.js';
 
 export const TokenResponse = z.object({
@@ -8,6 +10,9 @@ export const TokenResponse = z.object({
   url: z.string().describe('LiveKit URL to connect to'),
   roomName: z.string().regex(/^room-\d+$/),
   identity: Address,
+  role: z
+    .enum(STAGE_ROLES)
+    .describe('the role granted, from the chain: the host always gets publisher, an active co-host coHost'),
   expiresAt: z.number().int().describe('ms since the epoch; LiveKit refreshes tokens of connected clients'),
 });
 

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { parseAccount } from '../auth/parseAccount.js';
 import { ROOM_STATUSES, ROOM_TYPES } from '../chain/types.js';
-import { CO_HOST_MEDIA } from '../livekit/grantsForRole.js';
+import { DISPLAY_NAME_FORBIDDEN, MAX_DISPLAY_NAME_CHARS } from '../livekit/participantName.js';
+import { CO_HOST_MEDIA, DEFAULT_CO_HOST_MEDIA } from '../livekit/stagePermission.js';
 
 /** Room ids are u64 on chain; ids past 2^53 cannot exist in practice and are refused. */
 export const RoomId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -21,6 +22,14 @@ const Signature = z
   .string()
   .regex(/^0x(?:[0-9a-fA-F]{2}){64,66}$/, 'must be 0x-prefixed hex of 64 to 66 bytes');
 const Timestamp = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe('ms since the epoch');
+
+const DisplayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(MAX_DISPLAY_NAME_CHARS)
+  .refine((name) => !DISPLAY_NAME_FORBIDDEN.test(name), 'must not contain control characters')
+  .describe('shown to others in the room; default: the shortened address (5Grw…utQY)');
 
 const SignedFields = {
   roomId: RoomId,
@@ -52,19 +61,40 @@ function withAddress(field: string) {
   };
 }
 
+/** A token request: the signed fields and the optional display name. */
+function tokenRequest(field: string) {
+  return <T extends SignedFieldsOutput & { displayName?: string | undefined }>(
+    body: T,
+    ctx: z.RefinementCtx,
+  ) => {
+    const signed = withAddress(field)(body, ctx);
+    return body.displayName === undefined ? signed : { ...signed, displayName: body.displayName };
+  };
+}
+
 export const PublisherTokenBody = z
-  .object({ ...SignedFields, publicKey: Address.optional() })
-  .transform(withAddress('publicKey'));
+  .object({ ...SignedFields, publicKey: Address.optional(), displayName: DisplayName.optional() })
+  .transform(tokenRequest('publicKey'));
 export const ViewerTokenBody = z
+  .object({ ...SignedFields, viewerAddress: Address.optional(), displayName: DisplayName.optional() })
+  .transform(tokenRequest('viewerAddress'));
+export const ViewerLeaveBody = z
   .object({ ...SignedFields, viewerAddress: Address.optional() })
   .transform(withAddress('viewerAddress'));
-export const ViewerLeaveBody = ViewerTokenBody;
 export const CoHostTokenBody = z
-  .object({ ...SignedFields, coHostAddress: Address.optional(), type: z.enum(CO_HOST_MEDIA).optional() })
-  .transform((body, ctx) => {
-    const signed = withAddress('coHostAddress')(body, ctx);
-    return { ...signed, media: body.type ?? 'audio' };
-  });
+  .object({
+    ...SignedFields,
+    coHostAddress: Address.optional(),
+    displayName: DisplayName.optional(),
+    type: z
+      .enum(CO_HOST_MEDIA)
+      .optional()
+      .describe('audio: microphone only; video or absent: camera and microphone'),
+  })
+  .transform((body, ctx) => ({
+    ...tokenRequest('coHostAddress')(body, ctx),
+    media: body.type ?? DEFAULT_CO_HOST_MEDIA,
+  }));
 
 export const RoomParams = z.object({ roomId: RoomIdText });
 

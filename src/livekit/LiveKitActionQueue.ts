@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { LiveKitError } from './LiveKitError.js';
 import type { LiveKitGateway } from './LiveKitGateway.js';
 import type { LiveKitAction } from './livekitActionsFor.js';
+import { stagePermissionUpdate } from './stagePermission.js';
 
 export const ACTION_RETRY_BASE_MS = 500;
 export const ACTION_RETRY_MAX_MS = 30_000;
@@ -48,23 +49,29 @@ export class LiveKitActionQueue {
     this.#giveUpAfterMs = options.giveUpAfterMs ?? ACTION_GIVE_UP_AFTER_MS;
   }
 
-  enqueue(action: LiveKitAction): void {
-    if (this.#closed) return;
+  /**
+   * Runs `action` after the actions queued before it for the same room. The promise (which never
+   * rejects) says whether it was done; callers that must not wait simply ignore it.
+   */
+  enqueue(action: LiveKitAction): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
     if (this.#pending >= MAX_PENDING_ACTIONS) {
       this.stats.failed++;
       this.#logger.error({ action: describe(action) }, 'LiveKit action dropped: too many pending');
-      return;
+      return Promise.resolve(false);
     }
     this.#pending++;
     this.stats.pending = this.#pending;
     const previous = this.#chains.get(action.room) ?? Promise.resolve();
-    const next = previous.then(() => this.#run(action));
+    const done = previous.then(() => this.#run(action));
+    const next = done.then(() => undefined);
     this.#chains.set(action.room, next);
     void next.finally(() => {
       this.#pending--;
       this.stats.pending = this.#pending;
       if (this.#chains.get(action.room) === next) this.#chains.delete(action.room);
     });
+    return done;
   }
 
   /** LiveKit answers again: retry what is waiting now instead of at its next backoff. */
@@ -82,19 +89,19 @@ export class LiveKitActionQueue {
     this.wake();
   }
 
-  async #run(action: LiveKitAction): Promise<void> {
+  async #run(action: LiveKitAction): Promise<boolean> {
     const started = Date.now();
     for (let attempt = 0; !this.#closed; attempt++) {
       try {
         await this.#execute(action);
         this.stats.done++;
-        return;
+        return true;
       } catch (error) {
         const retryable = !(error instanceof LiveKitError) || error.retryable;
         if (!retryable || Date.now() - started > this.#giveUpAfterMs) {
           this.stats.failed++;
           this.#logger.error({ err: error, action: describe(action) }, 'LiveKit action failed');
-          return;
+          return false;
         }
         this.stats.retried++;
         const delay = Math.min(this.#retryMaxMs, this.#retryBaseMs * 2 ** attempt);
@@ -102,6 +109,7 @@ export class LiveKitActionQueue {
         await this.#sleep(delay);
       }
     }
+    return false;
   }
 
   async #execute(action: LiveKitAction): Promise<void> {
@@ -116,6 +124,13 @@ export class LiveKitActionQueue {
         // Absent participant: nothing to promote now; the co-host token carries the grant.
         await this.#gateway.setParticipantPermission(action.room, action.identity, action.permission);
         return;
+      case 'setStageRole': {
+        const participant = await this.#gateway.getParticipant(action.room, action.identity);
+        const permission = participant && stagePermissionUpdate(action.role, participant);
+        if (permission)
+          await this.#gateway.setParticipantPermission(action.room, action.identity, permission);
+        return;
+      }
     }
   }
 

@@ -35,6 +35,12 @@ export type ParticipantSummary = {
   identity: string;
   state: ParticipantState;
   joinedAtMs: number;
+  /** What the participant may do now (from its token, or the last permission update). */
+  permission: ParticipantPermissionSet;
+  /** Set by its token (participants cannot change them: `canUpdateOwnMetadata` is never granted). */
+  attributes: Readonly<Record<string, string>>;
+  /** A normal client; egress, ingress, SIP and agent participants are not ours to judge. */
+  standard: boolean;
 };
 
 /** `participantAbsent`: nobody with that identity is in the room (or the room does not exist). */
@@ -56,6 +62,10 @@ export interface LiveKitGateway {
   ): Promise<PermissionUpdateOutcome>;
   /** An unknown room has no participants. */
   listParticipants(room: string): Promise<ParticipantSummary[]>;
+  /** null when nobody with that identity is in the room (or the room does not exist). */
+  getParticipant(room: string, identity: string): Promise<ParticipantSummary | null>;
+  /** The names of every room the server has open. */
+  listRooms(): Promise<string[]>;
   /** Resolves when the server API answers an authenticated call within the ping timeout. */
   ping(): Promise<void>;
 }

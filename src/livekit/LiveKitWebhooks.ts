@@ -3,11 +3,12 @@ import type { Logger } from 'pino';
 import { AppError } from '../errors/AppError.js';
 import type { ViewerPresence } from '../presence/ViewerPresence.js';
 import type { ReplayGuard } from '../store/ReplayGuard.js';
+import type { ParticipantSummary } from './LiveKitGateway.js';
+import { roomIdOfLiveKitName } from './livekitRoomName.js';
+import { summarizeParticipant } from './summarizeParticipant.js';
 
 /** LiveKit retries a delivery for minutes; an id seen within this window is a duplicate. */
 export const WEBHOOK_DEDUP_TTL_MS = 60 * 60_000;
-/** `room-<id>` as `livekitRoomName` writes it: no sign, no leading zero. */
-const ROOM_NAME = /^room-(0|[1-9]\d{0,15})$/;
 const MS_PER_SECOND = 1000;
 
 export interface LiveKitWebhooksOptions {
@@ -17,6 +18,11 @@ export interface LiveKitWebhooksOptions {
   /** Set-if-absent store for webhook ids (shared between instances when Redis is configured). */
   seen: ReplayGuard;
   logger: Logger;
+  /**
+   * A participant connected: the place to check their LiveKit permissions against the chain. The
+   * answer waits for it (cached chain reads; it must not reject), so a correction is queued by then.
+   */
+  onParticipantJoined?: (roomId: number, participant: ParticipantSummary) => Promise<unknown>;
 }
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';
@@ -30,12 +36,14 @@ export class LiveKitWebhooks {
   readonly #presence: ViewerPresence;
   readonly #seen: ReplayGuard;
   readonly #logger: Logger;
+  readonly #onParticipantJoined: LiveKitWebhooksOptions['onParticipantJoined'];
 
   constructor(options: LiveKitWebhooksOptions) {
     this.#receiver = new WebhookReceiver(options.apiKey, options.apiSecret);
     this.#presence = options.presence;
     this.#seen = options.seen;
     this.#logger = options.logger.child({ module: 'livekit-webhooks' });
+    this.#onParticipantJoined = options.onParticipantJoined;
   }
 
   async handle(
@@ -56,7 +64,7 @@ export class LiveKitWebhooks {
     if (!event.id || !(await this.#seen.claim(`webhook:${event.id}`, WEBHOOK_DEDUP_TTL_MS))) {
       return { event: name, outcome: event.id ? 'duplicate' : 'ignored' };
     }
-    const roomId = roomIdOf(event.room?.name);
+    const roomId = roomIdOfLiveKitName(event.room?.name);
     if (roomId === null) return { event: name, outcome: 'ignored' };
     // Whole seconds; an event without a time is taken as happening now.
     const at = event.createdAt > 0n ? Number(event.createdAt) * MS_PER_SECOND : Date.now();
@@ -67,6 +75,8 @@ export class LiveKitWebhooks {
       case 'participant_joined':
         if (!identity) return { event: name, outcome: 'ignored' };
         this.#presence.applyLiveKit(roomId, identity, true, at, session);
+        if (event.participant)
+          await this.#onParticipantJoined?.(roomId, summarizeParticipant(event.participant));
         return { event: name, outcome: 'applied' };
       case 'participant_left':
       case 'participant_connection_aborted':
@@ -80,10 +90,4 @@ export class LiveKitWebhooks {
         return { event: name, outcome: 'ignored' };
     }
   }
-}
-
-export function roomIdOf(name: string | undefined): number | null {
-  const match = name ? ROOM_NAME.exec(name) : null;
-  const id = match ? Number(match[1]) : Number.NaN;
-  return Number.isSafeInteger(id) ? id : null;
 }

@@ -1,17 +1,16 @@
-import { ParticipantInfo_State, RoomServiceClient, ServerError, TrackSource } from 'livekit-server-sdk';
+import { RoomServiceClient, ServerError } from 'livekit-server-sdk';
 import { LiveKitError, type LiveKitErrorKind } from './LiveKitError.js';
 import type {
   CreateRoomInput,
   LiveKitGateway,
   ParticipantPermissionSet,
-  ParticipantState,
   ParticipantSummary,
   PermissionUpdateOutcome,
-  PublishSource,
 } from './LiveKitGateway.js';
+import { summarizeParticipant } from './summarizeParticipant.js';
+import { toTrackSource } from './trackSources.js';
 
 export const DEFAULT_PING_TIMEOUT_SECONDS = 2;
-const MS_PER_SECOND = 1000;
 const HTTP_REQUEST_TIMEOUT = 408;
 const HTTP_TOO_MANY_REQUESTS = 429;
 const HTTP_SERVER_ERROR_MIN = 500;
@@ -19,20 +18,6 @@ const HTTP_SERVER_ERROR_MIN = 500;
 const PING_ROOM_NAME = 'health-probe';
 /** Errors fetch raises when no HTTP answer came back: network down, timeout, cut connection. */
 const TRANSPORT_ERROR_NAMES = new Set(['TypeError', 'TimeoutError', 'AbortError', 'SyntaxError']);
-
-const TRACK_SOURCES: Record<PublishSource, TrackSource> = {
-  camera: TrackSource.CAMERA,
-  microphone: TrackSource.MICROPHONE,
-  screen_share: TrackSource.SCREEN_SHARE,
-  screen_share_audio: TrackSource.SCREEN_SHARE_AUDIO,
-};
-
-const PARTICIPANT_STATES: Record<ParticipantInfo_State, ParticipantState> = {
-  [ParticipantInfo_State.JOINING]: 'joining',
-  [ParticipantInfo_State.JOINED]: 'joined',
-  [ParticipantInfo_State.ACTIVE]: 'active',
-  [ParticipantInfo_State.DISCONNECTED]: 'disconnected',
-};
 
 export type RoomServiceGatewayOptions = {
   /** `ws(s)://` or `http(s)://` base URL of the LiveKit server. */
@@ -96,7 +81,7 @@ export class RoomServiceGateway implements LiveKitGateway {
             canPublish: permission.canPublish,
             canSubscribe: permission.canSubscribe,
             canPublishData: permission.canPublishData,
-            canPublishSources: permission.canPublishSources.map((source) => TRACK_SOURCES[source]),
+            canPublishSources: permission.canPublishSources.map(toTrackSource),
             hidden: false,
             recorder: false,
             canUpdateMetadata: false,
@@ -110,14 +95,21 @@ export class RoomServiceGateway implements LiveKitGateway {
 
   async listParticipants(room: string): Promise<ParticipantSummary[]> {
     const participants = await this.#call('ListParticipants', () => this.#client.listParticipants(room));
-    return participants.map((participant) => ({
-      identity: participant.identity,
-      state: PARTICIPANT_STATES[participant.state] ?? 'joining',
-      joinedAtMs:
-        participant.joinedAtMs > 0n
-          ? Number(participant.joinedAtMs)
-          : Number(participant.joinedAt) * MS_PER_SECOND,
-    }));
+    return participants.map(summarizeParticipant);
+  }
+
+  async getParticipant(room: string, identity: string): Promise<ParticipantSummary | null> {
+    const participant = await this.#call(
+      'GetParticipant',
+      () => this.#client.getParticipant(room, identity),
+      { notFound: null },
+    );
+    return participant === null ? null : summarizeParticipant(participant);
+  }
+
+  async listRooms(): Promise<string[]> {
+    const rooms = await this.#call('ListRooms', () => this.#client.listRooms());
+    return rooms.map((room) => room.name);
   }
 
   async ping(): Promise<void> {

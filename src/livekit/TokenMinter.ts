@@ -1,7 +1,8 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { type ClaimGrants, claimsToJwtPayload } from 'livekit-server-sdk';
-import { type CoHostMedia, grantsForRole, type LiveKitRole } from './grantsForRole.js';
+import { grantsForRole, type LiveKitRole } from './grantsForRole.js';
 import { livekitRoomName } from './livekitRoomName.js';
+import { type CoHostMedia, DEFAULT_CO_HOST_MEDIA, STAGE_MEDIA_ATTRIBUTE } from './stagePermission.js';
 
 const MS_PER_SECOND = 1000;
 
@@ -21,6 +22,7 @@ export type TokenMinterOptions = {
 
 export type MintRequest = {
   identity: string;
+  /** The participant's display name in LiveKit (`name` claim). */
   name?: string;
   roomId: number;
   role: LiveKitRole;
@@ -33,6 +35,8 @@ export type MintedToken = {
   url: string;
   roomName: string;
   identity: string;
+  /** The role granted, which the chain decides (a host asking for a viewer token gets `publisher`). */
+  role: LiveKitRole;
   /** When the token stops being accepted for a new connection, in ms since the epoch. */
   expiresAt: number;
 };
@@ -67,9 +71,12 @@ export class TokenMinter {
     const roomName = livekitRoomName(request.roomId);
     const issuedAtSeconds = Math.floor(this.#now() / MS_PER_SECOND);
     const expiresAtSeconds = issuedAtSeconds + this.#ttlSeconds;
+    const media = request.coHostMedia ?? DEFAULT_CO_HOST_MEDIA;
     const grants: ClaimGrants = {
-      video: grantsForRole(request.role, roomName, request.coHostMedia),
+      video: grantsForRole(request.role, roomName, media),
       ...(request.name === undefined ? {} : { name: request.name }),
+      // Promotion in place reads it back to keep what this token asked for (stagePermission.ts).
+      ...(request.role === 'coHost' ? { attributes: { [STAGE_MEDIA_ATTRIBUTE]: media } } : {}),
     };
     // The claims of the SDK's `AccessToken.toJwt` (test/livekit/TokenMinter.test.ts compares the
     // two), signed here: the SDK's jose path costs ~25 µs a token, this ~10 µs (bench/micro/tokenMint.bench.ts).
@@ -87,6 +94,7 @@ export class TokenMinter {
       url: this.#url,
       roomName,
       identity: request.identity,
+      role: request.role,
       expiresAt: expiresAtSeconds * MS_PER_SECOND,
     };
   }

@@ -1,18 +1,18 @@
-import { TrackSource, type VideoGrant } from 'livekit-server-sdk';
+import type { VideoGrant } from 'livekit-server-sdk';
+import {
+  type CoHostMedia,
+  DEFAULT_CO_HOST_MEDIA,
+  type StageRole,
+  stagePermission,
+} from './stagePermission.js';
+import { toTrackSource } from './trackSources.js';
 
 /** Who a join token is for. */
-export const LIVEKIT_ROLES = ['publisher', 'viewer', 'coHost'] as const;
-export type LiveKitRole = (typeof LIVEKIT_ROLES)[number];
-
-/** What an on-stage co-host may publish; the chain's co-host `type`. */
-export const CO_HOST_MEDIA = ['audio', 'video'] as const;
-export type CoHostMedia = (typeof CO_HOST_MEDIA)[number];
-
-/** A co-host without a `type` gets audio: what existing clients expect, and the narrower grant. */
-export const DEFAULT_CO_HOST_MEDIA: CoHostMedia = 'audio';
+export type LiveKitRole = StageRole;
 
 /**
- * The LiveKit video grant of a join token for `role` in `roomName`.
+ * The LiveKit video grant of a join token for `role` in `roomName`, from the one stage rule
+ * (`stagePermission`).
  *
  * Every flag the role relies on is explicit: the server treats an omitted `canPublish` or
  * `canSubscribe` as true and an omitted `canPublishData` as "same as canPublish", so a viewer
@@ -28,30 +28,16 @@ export function grantsForRole(
   if (roomName.length === 0) {
     throw new RangeError('roomName must not be empty');
   }
-  const base = {
+  const permission = stagePermission(role, coHostMedia);
+  return {
     roomJoin: true,
     room: roomName,
-    canSubscribe: true,
-    canPublishData: true,
+    canSubscribe: permission.canSubscribe,
+    canPublishData: permission.canPublishData,
     canUpdateOwnMetadata: false,
-  } satisfies VideoGrant;
-  switch (role) {
-    case 'publisher':
-      return { ...base, canPublish: true };
-    case 'viewer':
-      return { ...base, canPublish: false };
-    case 'coHost':
-      return {
-        ...base,
-        canPublish: true,
-        canPublishSources:
-          coHostMedia === 'video' ? [TrackSource.CAMERA, TrackSource.MICROPHONE] : [TrackSource.MICROPHONE],
-      };
-    default:
-      return unknownRole(role);
-  }
-}
-
-function unknownRole(role: never): never {
-  throw new RangeError(`unknown LiveKit role: ${String(role)}`);
+    canPublish: permission.canPublish,
+    ...(permission.canPublishSources.length === 0
+      ? {}
+      : { canPublishSources: permission.canPublishSources.map(toTrackSource) }),
+  };
 }

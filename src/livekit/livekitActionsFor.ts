@@ -3,33 +3,46 @@ import type { ChainRoom } from '../chain/types.js';
 import type { CreateRoomInput, ParticipantPermissionSet } from './LiveKitGateway.js';
 import { livekitRoomName } from './livekitRoomName.js';
 
-/** What LiveKit must do so that it matches a finalized chain event. */
+/** What LiveKit must do so that it matches the chain (DESIGN.md §6). Each is idempotent. */
 export type LiveKitAction =
   | { kind: 'createRoom'; room: string; input: CreateRoomInput }
   | { kind: 'deleteRoom'; room: string }
   | { kind: 'removeParticipant'; room: string; identity: string }
-  | { kind: 'setPermission'; room: string; identity: string; permission: ParticipantPermissionSet };
+  | { kind: 'setPermission'; room: string; identity: string; permission: ParticipantPermissionSet }
+  /**
+   * Put a connected participant on stage or back in the audience, in place. What a co-host may
+   * publish depends on the participant's last token (`stagePermission`), so it is read from
+   * LiveKit when the action runs; nobody connected: nothing to do.
+   */
+  | { kind: 'setStageRole'; room: string; identity: string; role: 'coHost' | 'viewer' };
 
 export interface RoomLimits {
   emptyTimeoutSeconds: number;
   maxParticipants: number;
 }
 
-/** A promoted co-host: publish camera and microphone, keep subscribing and chatting. */
-export const CO_HOST_PERMISSION: ParticipantPermissionSet = {
-  canPublish: true,
-  canSubscribe: true,
-  canPublishData: true,
-  canPublishSources: ['camera', 'microphone'],
-};
-
-/** Back to a viewer: publishing off (LiveKit unpublishes their tracks), subscribe and data kept. */
-export const VIEWER_PERMISSION: ParticipantPermissionSet = {
-  canPublish: false,
-  canSubscribe: true,
-  canPublishData: true,
-  canPublishSources: [],
-};
+/**
+ * The LiveKit room of a chain room that a host may connect to (Preparing, Live or Paused), with
+ * the same options wherever it is created: at RoomCreated, LiveStarted, a publisher token, or
+ * reconciliation. CreateRoom is an upsert, so repeating it is harmless.
+ */
+export function openRoomAction(
+  roomId: number,
+  room: ChainRoom | undefined,
+  limits: RoomLimits,
+): LiveKitAction {
+  const name = livekitRoomName(roomId);
+  return {
+    kind: 'createRoom',
+    room: name,
+    input: {
+      name,
+      emptyTimeoutSeconds: limits.emptyTimeoutSeconds,
+      maxParticipants: limits.maxParticipants,
+      metadata: JSON.stringify({ roomId, host: room?.host ?? null, roomType: room?.roomType ?? null }),
+    },
+  };
+}
 
 /** The LiveKit actions of one chain event; `room` is the room's state after the event's block. */
 export function livekitActionsFor(
@@ -38,25 +51,9 @@ export function livekitActionsFor(
   limits: RoomLimits,
 ): LiveKitAction[] {
   switch (event.name) {
-    case 'LiveStarted': {
-      const name = livekitRoomName(event.roomId);
-      return [
-        {
-          kind: 'createRoom',
-          room: name,
-          input: {
-            name,
-            emptyTimeoutSeconds: limits.emptyTimeoutSeconds,
-            maxParticipants: limits.maxParticipants,
-            metadata: JSON.stringify({
-              roomId: event.roomId,
-              host: room?.host ?? null,
-              roomType: room?.roomType ?? null,
-            }),
-          },
-        },
-      ];
-    }
+    case 'RoomCreated':
+    case 'LiveStarted':
+      return [openRoomAction(event.roomId, room, limits)];
     case 'LiveEnded':
     case 'RoomBanned':
       return [{ kind: 'deleteRoom', room: livekitRoomName(event.roomId) }];
@@ -68,10 +65,10 @@ export function livekitActionsFor(
     case 'CoHostEnded':
       return [
         {
-          kind: 'setPermission',
+          kind: 'setStageRole',
           room: livekitRoomName(event.roomId),
           identity: event.data.coHost,
-          permission: event.name === 'CoHostStarted' ? CO_HOST_PERMISSION : VIEWER_PERMISSION,
+          role: event.name === 'CoHostStarted' ? 'coHost' : 'viewer',
         },
       ];
     default:

@@ -13,6 +13,7 @@ export class Metrics {
   readonly tokens: Counter<'role' | 'outcome'>;
   readonly signatureSeconds: Histogram<'valid'>;
   readonly webhooks: Counter<'event' | 'outcome'>;
+  readonly livekitCorrections: Counter<'kind' | 'source'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'livestream_' });
@@ -40,6 +41,12 @@ export class Metrics {
       name: 'livestream_livekit_webhooks_total',
       help: 'LiveKit webhooks received by event type and outcome',
       labelNames: ['event', 'outcome'],
+      registers: [this.registry],
+    });
+    this.livekitCorrections = new Counter({
+      name: 'livestream_livekit_corrections_total',
+      help: 'Differences between LiveKit and the chain that were corrected, by action and by who found them (reconcile, webhook)',
+      labelNames: ['kind', 'source'],
       registers: [this.registry],
     });
   }

@@ -14,7 +14,8 @@ import type { ChainRoom } from '../chain/types.js';
 import { withDeadline } from '../chain/withDeadline.js';
 import { DEFAULT_CHAIN_TIMEOUT_MS } from '../config/configDefaults.js';
 import { AppError } from '../errors/AppError.js';
-import type { CoHostMedia } from '../livekit/grantsForRole.js';
+import { participantName } from '../livekit/participantName.js';
+import type { CoHostMedia } from '../livekit/stagePermission.js';
 import type { MintedToken, TokenMinter } from '../livekit/TokenMinter.js';
 import type { ViewerPresence } from '../presence/ViewerPresence.js';
 
@@ -36,6 +37,11 @@ export interface VerifiedRoomRequest {
   verified: VerifiedMessage;
 }
 
+export interface TokenRequest extends VerifiedRoomRequest {
+  /** Shown to others in LiveKit; validated at the edge. Default: the shortened address. */
+  displayName?: string;
+}
+
 export interface TokenServiceOptions {
   authenticator: SignedMessageAuthenticator;
   rooms: ChainRooms;
@@ -43,6 +49,11 @@ export interface TokenServiceOptions {
   presence: ViewerPresence;
   /** A chain read that has not answered in this long fails the request with CHAIN_UNAVAILABLE. */
   chainTimeoutMs?: number;
+  /**
+   * Makes sure the LiveKit room exists before its host connects (production LiveKit refuses joins
+   * to rooms it does not know). Must resolve, within a bounded time, even when LiveKit is down.
+   */
+  openRoom?: (room: ChainRoom) => Promise<void>;
 }
 
 const DENIAL_MESSAGES: Record<AccessDenial, string> = {
@@ -66,6 +77,7 @@ export class TokenService {
   readonly #minter: TokenMinter;
   readonly #presence: ViewerPresence;
   readonly #chainTimeoutMs: number;
+  readonly #openRoom: (room: ChainRoom) => Promise<void>;
 
   constructor(options: TokenServiceOptions) {
     this.#chainTimeoutMs = options.chainTimeoutMs ?? DEFAULT_CHAIN_TIMEOUT_MS;
@@ -73,6 +85,7 @@ export class TokenService {
     this.#rooms = options.rooms;
     this.#minter = options.minter;
     this.#presence = options.presence;
+    this.#openRoom = options.openRoom ?? (() => Promise.resolve());
   }
 
   /**
@@ -84,25 +97,34 @@ export class TokenService {
     return this.#auth.verify({ ...request, message: roomMessage(request.roomId, request.timestamp) });
   }
 
-  async issuePublisherToken(request: VerifiedRoomRequest): Promise<MintedToken> {
+  async issuePublisherToken(request: TokenRequest): Promise<MintedToken> {
     const caller = await this.#authenticate(request);
     const room = this.#room(request.roomId);
     deny(publisherAccess(room, caller.address));
-    return this.#minter.mint({ identity: caller.address, roomId: request.roomId, role: 'publisher' });
+    return this.#mintPublisher(room as ChainRoom, caller, request);
   }
 
-  async issueViewerToken(request: VerifiedRoomRequest): Promise<MintedToken> {
+  /**
+   * The app asks for a viewer token after a restart whatever its role: the chain decides. The host
+   * gets publisher grants, an active co-host co-host grants (camera and microphone), anyone else
+   * the viewer rules.
+   */
+  async issueViewerToken(request: TokenRequest): Promise<MintedToken> {
     const caller = await this.#authenticate(request);
     const room = this.#room(request.roomId);
+    if (room && publisherAccess(room, caller.address) === null) {
+      const token = await this.#mintPublisher(room, caller, request);
+      this.#presence.join(request.roomId, caller.address);
+      return token;
+    }
     const facts = { blacklisted: false, hasTicket: false, isCoHost: false };
     if (room && viewerNeedsFacts(room)) {
       const rooms = this.#rooms;
-      const ticketMatters = needsTicket(room, caller.address);
       const [blacklisted, hasTicket, coHosts] = await this.#read(() =>
         Promise.all([
           rooms.isBlacklisted(room.id, caller.accountId),
-          ticketMatters ? rooms.hasTicket(room.id, caller.accountId) : false,
-          ticketMatters ? rooms.coHosts(room.id) : Promise.resolve<string[]>([]),
+          needsTicket(room, caller.address) ? rooms.hasTicket(room.id, caller.accountId) : false,
+          rooms.coHosts(room.id),
         ]),
       );
       Object.assign(facts, { blacklisted, hasTicket, isCoHost: coHosts.includes(caller.address) });
@@ -110,14 +132,15 @@ export class TokenService {
     deny(viewerAccess(room, caller.address, facts));
     const token = await this.#minter.mint({
       identity: caller.address,
+      name: participantName(caller.address, request.displayName),
       roomId: request.roomId,
-      role: 'viewer',
+      role: facts.isCoHost ? 'coHost' : 'viewer',
     });
     this.#presence.join(request.roomId, caller.address);
     return token;
   }
 
-  async issueCoHostToken(request: VerifiedRoomRequest & { media: CoHostMedia }): Promise<MintedToken> {
+  async issueCoHostToken(request: TokenRequest & { media: CoHostMedia }): Promise<MintedToken> {
     const caller = await this.#authenticate(request);
     const room = this.#room(request.roomId);
     // Only a live or paused room's co-hosts matter: other rooms are refused without a chain read.
@@ -126,10 +149,24 @@ export class TokenService {
     deny(coHostAccess(room, coHosts.includes(caller.address)));
     return this.#minter.mint({
       identity: caller.address,
+      name: participantName(caller.address, request.displayName),
       roomId: request.roomId,
       role: 'coHost',
       coHostMedia: request.media,
     });
+  }
+
+  async #mintPublisher(room: ChainRoom, caller: Account, request: TokenRequest): Promise<MintedToken> {
+    const [token] = await Promise.all([
+      this.#minter.mint({
+        identity: caller.address,
+        name: participantName(caller.address, request.displayName),
+        roomId: room.id,
+        role: 'publisher',
+      }),
+      this.#openRoom(room),
+    ]);
+    return token;
   }
 
   async leaveAsViewer(request: VerifiedRoomRequest): Promise<void> {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LiveKitActionQueue, MAX_PENDING_ACTIONS } from '../../src/livekit/LiveKitActionQueue.js';
 import { LiveKitError } from '../../src/livekit/LiveKitError.js';
-import { CO_HOST_PERMISSION, type LiveKitAction } from '../../src/livekit/livekitActionsFor.js';
+import type { LiveKitAction } from '../../src/livekit/livekitActionsFor.js';
+import { stagePermission } from '../../src/livekit/stagePermission.js';
+
+const CO_HOST_PERMISSION = stagePermission('coHost');
+
 import { captureLogs } from '../support/logCapture.js';
 import { ScriptedLiveKitGateway } from '../support/ScriptedLiveKitGateway.js';
 

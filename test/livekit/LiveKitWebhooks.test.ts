@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors/AppError.js';
-import { LiveKitWebhooks, roomIdOf } from '../../src/livekit/LiveKitWebhooks.js';
+import { LiveKitWebhooks } from '../../src/livekit/LiveKitWebhooks.js';
 import { ViewerPresence } from '../../src/presence/ViewerPresence.js';
 import { MemoryReplayGuard } from '../../src/store/MemoryReplayGuard.js';
 import { captureLogs } from '../support/logCapture.js';
@@ -184,27 +184,5 @@ describe('LiveKitWebhooks', () => {
     await refusal(webhooks.handle(prepared.body, undefined));
     expect((await webhooks.handle(prepared.body, prepared.authorization)).outcome).toBe('applied');
     expect(presence.count(5)).toBe(1);
-  });
-});
-
-describe('roomIdOf', () => {
-  it('reads the chain room id from a LiveKit room name', () => {
-    expect(roomIdOf('room-0')).toBe(0);
-    expect(roomIdOf('room-42')).toBe(42);
-  });
-
-  it('refuses names the service never creates', () => {
-    for (const name of [
-      undefined,
-      '',
-      'room-',
-      'room-x',
-      'lobby-1',
-      'room-1-2',
-      'room-01',
-      'room-99999999999999999',
-    ]) {
-      expect(roomIdOf(name)).toBeNull();
-    }
   });
 });

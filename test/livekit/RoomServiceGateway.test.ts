@@ -1,3 +1,4 @@
+import { TrackSource } from 'livekit-server-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LiveKitError } from '../../src/livekit/LiveKitError.js';
 import { RoomServiceGateway } from '../../src/livekit/RoomServiceGateway.js';
@@ -160,8 +161,36 @@ describe('RoomServiceGateway against the fake LiveKit server', () => {
       identity: 'alice',
       state: 'active',
       joinedAtMs: Number(joined.joinedAtMs),
+      permission: { canPublish: true, canSubscribe: true, canPublishData: true, canPublishSources: [] },
+      attributes: {},
+      standard: true,
     });
     await expect(gateway.listParticipants('room-unknown')).resolves.toEqual([]);
+  });
+
+  it('reads one participant with the permission and attributes its token gave, and null for nobody', async () => {
+    await fake.join(ROOM, 'carol', {
+      attributes: { 'livestream.media': 'audio' },
+      permission: { canPublish: true, canPublishSources: [TrackSource.MICROPHONE] },
+    });
+    await expect(gateway.getParticipant(ROOM, 'carol')).resolves.toMatchObject({
+      identity: 'carol',
+      permission: {
+        canPublish: true,
+        canSubscribe: true,
+        canPublishData: true,
+        canPublishSources: ['microphone'],
+      },
+      attributes: { 'livestream.media': 'audio' },
+    });
+    await expect(gateway.getParticipant(ROOM, 'nobody')).resolves.toBeNull();
+    await expect(gateway.getParticipant('room-unknown', 'carol')).resolves.toBeNull();
+  });
+
+  it('lists the names of the open rooms with only the roomList grant', async () => {
+    await gateway.createRoom({ name: 'room-71', emptyTimeoutSeconds: 60, maxParticipants: 0, metadata: '' });
+    expect(await gateway.listRooms()).toContain('room-71');
+    expect(fake.callsTo('ListRooms').at(-1)?.grants).toEqual({ roomList: true });
   });
 
   it('pings while the server is up, fails fast when it is down, and recovers after a restart', async () => {

@@ -1,6 +1,7 @@
-import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
+import { AccessToken, TokenVerifier, TrackSource } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { grantsForRole } from '../../src/livekit/grantsForRole.js';
+import { STAGE_MEDIA_ATTRIBUTE } from '../../src/livekit/stagePermission.js';
 import { type MintRequest, TokenMinter } from '../../src/livekit/TokenMinter.js';
 import { FakeLiveKitServer } from '../support/FakeLiveKitServer.js';
 
@@ -152,6 +153,9 @@ describe('TokenMinter', () => {
           identity: request.identity,
           ttl: TTL_SECONDS,
           ...(request.name === undefined ? {} : { name: request.name }),
+          ...(request.role === 'coHost'
+            ? { attributes: { [STAGE_MEDIA_ATTRIBUTE]: request.coHostMedia ?? 'video' } }
+            : {}),
         });
         sdk.addGrant(grantsForRole(request.role, ours.roomName, request.coHostMedia));
         expect(decode(ours.token)).toEqual(decode(await sdk.toJwt()));
@@ -167,6 +171,24 @@ describe('TokenMinter', () => {
       fake = await FakeLiveKitServer.start({ apiKey: API_KEY, apiSecret: API_SECRET });
     });
     afterAll(() => fake.stop());
+
+    it('joins an audio co-host who may publish the microphone only, marked with the media their token asked for', async () => {
+      const { token, role } = await minter().mint({
+        identity: IDENTITY,
+        name: '5Grw…utQY',
+        roomId: 9,
+        role: 'coHost',
+        coHostMedia: 'audio',
+      });
+      expect(role).toBe('coHost');
+      const participant = await fake.joinWithToken(token);
+      expect(participant.name).toBe('5Grw…utQY');
+      expect(participant.attributes).toEqual({ [STAGE_MEDIA_ATTRIBUTE]: 'audio' });
+      expect(participant.permission).toMatchObject({
+        canPublish: true,
+        canPublishSources: [TrackSource.MICROPHONE],
+      });
+    });
 
     it('joins a viewer who may subscribe and chat but not publish', async () => {
       const { token } = await minter().mint({ identity: IDENTITY, roomId: 9, role: 'viewer' });

@@ -33,6 +33,7 @@ beforeAll(async () => {
   // The tests probe and reconcile themselves, so no timer races an injected failure.
   svc.livekitHealth.stop();
   svc.reconciler.stop();
+  svc.livekitReconciler.stop();
   svc.follower.onBlock((block) => {
     events.push(...block.events);
   });
@@ -54,6 +55,7 @@ async function newRoom(): Promise<{ host: KeyringPair; id: number; room: string 
   const host = testPair('sr25519', `LiveKitHost${hosts}`);
   await svc.fund(host.address);
   const id = await svc.createRoom(host, { title: `LiveKit room ${hosts}` });
+  await svc.livekitActions.idle();
   return { host, id, room: `room-${id}` };
 }
 
@@ -86,11 +88,14 @@ const callsFor = (method: string, room: string) =>
   svc.livekit.callsTo(method).filter((call) => call.request?.room === room || call.request?.name === room);
 
 describe('chain events drive LiveKit', () => {
-  it('creates room-<id> on LiveStarted with the empty timeout, participant limit and metadata', async () => {
+  it('creates room-<id> at RoomCreated and again (an upsert) on LiveStarted with the empty timeout, participant limit and metadata', async () => {
     const { host, id, room } = await newRoom();
+    await svc.livekitActions.idle();
+    expect(callsFor('CreateRoom', room)).toHaveLength(1);
     await chain(host, 'startLive', id);
-    const [call, ...more] = callsFor('CreateRoom', room);
+    const [atCreation, call, ...more] = callsFor('CreateRoom', room);
     expect(more).toEqual([]);
+    expect(atCreation?.body).toEqual(call?.body);
     expect(call?.status).toBe(200);
     expect(call?.body).toEqual({
       name: room,
@@ -200,7 +205,8 @@ describe('chain events drive LiveKit', () => {
     const failedBefore = svc.livekitActions.stats.failed;
     await chain(host, 'startCoHost', id, absent.address);
     await chain(host, 'kickViewer', id, absent.address);
-    expect(callsFor('UpdateParticipant', room).map((c) => c.status)).toEqual([404]);
+    expect(callsFor('GetParticipant', room).map((c) => c.status)).toEqual([404]);
+    expect(callsFor('UpdateParticipant', room)).toEqual([]);
     expect(callsFor('RemoveParticipant', room).map((c) => c.status)).toEqual([404]);
     expect(svc.livekitActions.stats.failed).toBe(failedBefore);
   });

@@ -5,11 +5,7 @@ import {
   type LivestreamEventName,
 } from '../../src/chain/livestreamEvents.js';
 import type { ChainRoom, EventValue } from '../../src/chain/types.js';
-import {
-  CO_HOST_PERMISSION,
-  livekitActionsFor,
-  VIEWER_PERMISSION,
-} from '../../src/livekit/livekitActionsFor.js';
+import { livekitActionsFor, openRoomAction } from '../../src/livekit/livekitActionsFor.js';
 import { chainEvent } from '../support/chainEvents.js';
 
 const HOST = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
@@ -88,32 +84,28 @@ describe('livekitActionsFor', () => {
     ]);
   });
 
-  it('promotes a new co-host with the full publishing permission set', () => {
-    expect(livekitActionsFor(event('CoHostStarted', 4, { coHost: VIEWER }), room(), LIMITS)).toEqual([
-      { kind: 'setPermission', room: 'room-4', identity: VIEWER, permission: CO_HOST_PERMISSION },
-    ]);
-    expect(CO_HOST_PERMISSION).toEqual({
-      canPublish: true,
-      canSubscribe: true,
-      canPublishData: true,
-      canPublishSources: ['camera', 'microphone'],
-    });
+  it('creates the room already at RoomCreated, with the same options as at LiveStarted, so the host can connect while Preparing', () => {
+    const preparing = room({ status: 'Preparing', startedAt: null });
+    const created = livekitActionsFor(
+      event('RoomCreated', 4, { host: HOST, roomType: 'Paid' }),
+      preparing,
+      LIMITS,
+    );
+    expect(created).toEqual([openRoomAction(4, preparing, LIMITS)]);
+    expect(created).toEqual(livekitActionsFor(event('LiveStarted', 4, { startedAt: 7 }), room(), LIMITS));
   });
 
-  it('demotes an ended co-host to a viewer who still subscribes and chats', () => {
-    expect(livekitActionsFor(event('CoHostEnded', 4, { coHost: VIEWER }), room(), LIMITS)).toEqual([
-      { kind: 'setPermission', room: 'room-4', identity: VIEWER, permission: VIEWER_PERMISSION },
+  it('puts a new co-host on stage and an ended one back in the audience, in place', () => {
+    expect(livekitActionsFor(event('CoHostStarted', 4, { coHost: VIEWER }), room(), LIMITS)).toEqual([
+      { kind: 'setStageRole', room: 'room-4', identity: VIEWER, role: 'coHost' },
     ]);
-    expect(VIEWER_PERMISSION).toEqual({
-      canPublish: false,
-      canSubscribe: true,
-      canPublishData: true,
-      canPublishSources: [],
-    });
+    expect(livekitActionsFor(event('CoHostEnded', 4, { coHost: VIEWER }), room(), LIMITS)).toEqual([
+      { kind: 'setStageRole', room: 'room-4', identity: VIEWER, role: 'viewer' },
+    ]);
   });
 
   it('does nothing for events that do not concern LiveKit', () => {
-    for (const name of ['RoomCreated', 'LivePaused', 'LiveResumed', 'GiftSent', 'TicketPurchased'] as const) {
+    for (const name of ['LivePaused', 'LiveResumed', 'GiftSent', 'TicketPurchased'] as const) {
       expect(livekitActionsFor(event(name, 4), room(), LIMITS)).toEqual([]);
     }
     expect(livekitActionsFor(event('EarningsWithdrawn', null, { host: HOST }), undefined, LIMITS)).toEqual(

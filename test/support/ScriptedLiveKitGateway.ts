@@ -5,6 +5,7 @@ import type {
   ParticipantSummary,
   PermissionUpdateOutcome,
 } from '../../src/livekit/LiveKitGateway.js';
+import { stagePermission } from '../../src/livekit/stagePermission.js';
 
 export type GatewayCall =
   | { method: 'createRoom'; room: string; input: CreateRoomInput }
@@ -17,6 +18,8 @@ export type GatewayCall =
       permission: ParticipantPermissionSet;
     }
   | { method: 'listParticipants'; room: string }
+  | { method: 'getParticipant'; room: string; identity: string }
+  | { method: 'listRooms'; room: '' }
   | { method: 'ping'; room: '' };
 
 /**
@@ -38,7 +41,14 @@ export class ScriptedLiveKitGateway implements LiveKitGateway {
   setParticipants(room: string, identities: readonly string[]): void {
     this.#participants.set(
       room,
-      identities.map((identity) => ({ identity, state: 'active', joinedAtMs: Date.now() })),
+      identities.map((identity) => ({
+        identity,
+        state: 'active',
+        joinedAtMs: Date.now(),
+        permission: stagePermission('viewer'),
+        attributes: {},
+        standard: true,
+      })),
     );
   }
 
@@ -71,6 +81,15 @@ export class ScriptedLiveKitGateway implements LiveKitGateway {
 
   listParticipants(room: string): Promise<ParticipantSummary[]> {
     return this.#call({ method: 'listParticipants', room }, this.#participants.get(room) ?? []);
+  }
+
+  getParticipant(room: string, identity: string): Promise<ParticipantSummary | null> {
+    const found = this.#participants.get(room)?.find((participant) => participant.identity === identity);
+    return this.#call({ method: 'getParticipant', room, identity }, found ?? null);
+  }
+
+  listRooms(): Promise<string[]> {
+    return this.#call({ method: 'listRooms', room: '' }, [...this.#participants.keys()]);
   }
 
   ping(): Promise<void> {

@@ -21,7 +21,7 @@ export const DEFAULT_FUNDING = 1_000n * UNIT;
 export interface StartTestServiceOptions {
   /** Extra environment for `loadConfig` (e.g. `RATE_LIMIT_ACCOUNT_MAX`), over the test defaults. */
   env?: NodeJS.ProcessEnv;
-  /** Options of the fake LiveKit server (e.g. non-dev credentials, which production requires). */
+  /** Options of the fake LiveKit server (e.g. non-dev credentials, which production requires, or `autoCreate: false`, as production runs LiveKit). */
   livekit?: FakeLiveKitServerOptions;
 }
 

@@ -52,6 +52,11 @@ export interface TokenResponse {
   roomName: string;
   /** The caller's SS58 address (prefix 42). */
   identity: string;
+  /**
+   * The role granted, which the chain decides: the host always gets `publisher` and an active
+   * co-host `coHost`, also from the viewer-token endpoint.
+   */
+  role: 'publisher' | 'coHost' | 'viewer';
   /** ms since the epoch. */
   expiresAt: number;
 }

@@ -97,8 +97,11 @@ describe('the client against the server (HTTP calls)', () => {
     const claims = await verifier.verify((await clientAs(service, eve).coHostToken(0, 'video')).token);
     expect(claims.video).toMatchObject({ room: 'room-0', canPublish: true });
     expect(claims.video?.canPublishSources).toEqual(expect.arrayContaining(['camera', 'microphone']));
-    const audio = await verifier.verify((await clientAs(service, eve).coHostToken(0)).token);
+    const audio = await verifier.verify((await clientAs(service, eve).coHostToken(0, 'audio')).token);
     expect(audio.video?.canPublishSources).toEqual(['microphone']);
+    // No type: what the chain authorises, camera and microphone.
+    const typeless = await verifier.verify((await clientAs(service, eve).coHostToken(0)).token);
+    expect(typeless.video?.canPublishSources).toEqual(['camera', 'microphone']);
   });
 
   it('tells the server a viewer left, and the viewer count follows', async () => {
@@ -131,7 +134,8 @@ describe('the client against the server (HTTP calls)', () => {
       status: 402,
     });
     expect(await failure(clientAs(service, bob).coHostToken(0))).toMatchObject({ code: 'NOT_CO_HOST' });
-    expect(await failure(clientAs(service, bob).viewerToken(1))).toMatchObject({
+    // Room 1 is Bob's and Preparing: a viewer who is not its host is refused.
+    expect(await failure(clientAs(service, testPair('sr25519', 'Dave')).viewerToken(1))).toMatchObject({
       code: 'ROOM_NOT_LIVE',
       status: 409,
     });

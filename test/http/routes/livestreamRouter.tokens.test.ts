@@ -89,6 +89,7 @@ describe('token endpoints (full service on the dev chain)', () => {
         url: service.livekit.wsUrl,
         roomName: 'room-0',
         identity: Alice.address,
+        role: 'publisher',
         expiresAt: expect.any(Number),
       });
       const claims = await verifier.verify(res.body.token);
@@ -223,10 +224,10 @@ describe('token endpoints (full service on the dev chain)', () => {
   });
 
   describe('POST /co-host-token', () => {
-    it('gives an active co-host microphone only by default or for audio, camera and microphone for video', async () => {
+    it('gives an active co-host camera and microphone by default or for video, microphone only for audio', async () => {
       const { Eve } = pairs();
       for (const [extra, sources] of [
-        [undefined, ['microphone']],
+        [undefined, ['camera', 'microphone']],
         [{ type: 'audio' }, ['microphone']],
         [{ type: 'video' }, ['camera', 'microphone']],
       ] as const) {

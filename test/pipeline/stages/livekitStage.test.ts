@@ -25,7 +25,7 @@ describe('livekitStage', () => {
     await stage.apply({ ...BLOCK, events }, 'finalized');
     expect(queued.map((action) => [action.kind, action.room])).toEqual([
       ['createRoom', 'room-6'],
-      ['setPermission', 'room-6'],
+      ['setStageRole', 'room-6'],
       ['deleteRoom', 'room-7'],
     ]);
     const [created] = queued;

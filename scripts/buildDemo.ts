@@ -17,9 +17,15 @@ export const DEMO_SOURCE_DIR = `${ROOT}demo`;
 export const DEMO_BUILD_DIR = `${ROOT}demo/dist`;
 const STATIC_FILES = ['index.html', 'demo.css'];
 
-export async function buildDemo(outDir = DEMO_BUILD_DIR): Promise<void> {
+/** Builds the client package as it is published, into its `dist` (or `outDir`). */
+export async function buildClientPackage(outDir?: string): Promise<void> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  await promisify(execFile)(process.execPath, [tsc, '-p', `${ROOT}packages/client/tsconfig.build.json`]);
+  const project = ['-p', `${ROOT}packages/client/tsconfig.build.json`];
+  await promisify(execFile)(process.execPath, [tsc, ...project, ...(outDir ? ['--outDir', outDir] : [])]);
+}
+
+export async function buildDemo(outDir = DEMO_BUILD_DIR): Promise<void> {
+  await buildClientPackage();
   await mkdir(outDir, { recursive: true });
   await build({
     entryPoints: [`${DEMO_SOURCE_DIR}/main.ts`],

@@ -10,9 +10,10 @@ import { CO_HOST_MEDIA, DEFAULT_CO_HOST_MEDIA } from '../livekit/stagePermission
 
 /** Room ids are u64 on chain; ids past 2^53 cannot exist in practice and are refused. */
 export const RoomId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** One canonical form per room (`0`, `42`): `/room/00042` is refused, not read as room 42. */
 const RoomIdText = z
   .string()
-  .regex(/^\d{1,16}$/, 'must be a non-negative integer')
+  .regex(/^(?:0|[1-9]\d{0,15})$/, 'must be a non-negative integer without leading zeros')
   .transform(Number)
   .pipe(RoomId);
 

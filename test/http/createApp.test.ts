@@ -1,3 +1,4 @@
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestSigner } from '../support/RequestSigner.js';
@@ -211,6 +212,42 @@ describe('createApp (full service): malformed input, unknown routes and rate lim
 
     it('answers a broken percent-escape in a route parameter with a JSON 400', async () => {
       expectClientError(await request(service.server).get(`${API}/room/%E0%A4%A`), 400);
+    });
+
+    it('reads a room id in its one canonical form only: /room/00000 is refused, not room 0', async () => {
+      expect((await request(service.server).get(`${API}/room/0`)).status).toBe(200);
+      for (const id of ['00000', '00', '007', '+7', '7.0', '0x7']) {
+        expectClientError(await request(service.server).get(`${API}/room/${id}`), 400, 'VALIDATION_ERROR');
+      }
+    });
+
+    it('refuses compressed bodies with 415 instead of inflating them', async () => {
+      const body = JSON.stringify(signer.sign(testPair('sr25519', 'AppGzip'), 0));
+      for (const [encoding, compress] of [
+        ['gzip', gzipSync],
+        ['deflate', deflateSync],
+        ['br', brotliCompressSync],
+      ] as const) {
+        // The compressed bytes as sent (fetch: supertest would serialize a Buffer as JSON).
+        const res = await fetch(`${service.url}${API}/viewer-token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+          body: compress(Buffer.from(body)),
+        });
+        expect(res.status).toBe(415);
+        expect(await res.json()).toEqual({
+          error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.any(String) },
+        });
+      }
+    });
+
+    it('ignores a UTF-8 byte order mark before a JSON body, as RFC 8259 lets a parser do', async () => {
+      const body = JSON.stringify(signer.sign(testPair('sr25519', 'AppBom'), 0));
+      const res = await request(service.server)
+        .post(`${API}/viewer-token`)
+        .set('Content-Type', 'application/json')
+        .send(`\uFEFF${body}`);
+      expect(res.status, res.text).toBe(200);
     });
   });
 

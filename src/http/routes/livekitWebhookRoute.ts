@@ -27,7 +27,8 @@ export function mountLiveKitWebhook(app: Express, options: LiveKitWebhookRouteOp
     LIVEKIT_WEBHOOK_PATH,
     options.limit,
     signatureFailures.gate,
-    express.raw({ type: 'application/webhook+json', limit: WEBHOOK_BODY_LIMIT_BYTES }),
+    // LiveKit sends its bodies uncompressed: a compressed one is refused (415), not inflated.
+    express.raw({ type: 'application/webhook+json', limit: WEBHOOK_BODY_LIMIT_BYTES, inflate: false }),
     async (req, res) => {
       if (!Buffer.isBuffer(req.body)) {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'webhooks are application/webhook+json');

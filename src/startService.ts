@@ -9,11 +9,14 @@ import { WorkerSignatureVerifier } from './auth/WorkerSignatureVerifier.js';
 import { ChainRooms } from './chain/ChainRooms.js';
 import { FinalizedBlockFollower } from './chain/FinalizedBlockFollower.js';
 import { PolkadotChainClient } from './chain/PolkadotChainClient.js';
+import { clientPolicy } from './clients/clientPolicy.js';
 import type { Config } from './config/Config.js';
-import { type RunningDevChain, startDevChain } from './devchain/startDevChain.js';
+import type { RunningDevChain } from './devchain/startDevChain.js';
 import { createApp } from './http/createApp.js';
 import { createHttpServer } from './http/createHttpServer.js';
 import { createAccountRateLimiter } from './http/middleware/rateLimits.js';
+import { httpServerComponent } from './lifecycle/httpServerComponent.js';
+import { Lifecycle } from './lifecycle/Lifecycle.js';
 import { LiveKitActionQueue } from './livekit/LiveKitActionQueue.js';
 import { LiveKitHealth } from './livekit/LiveKitHealth.js';
 import { LiveKitReconciler } from './livekit/LiveKitReconciler.js';
@@ -26,6 +29,7 @@ import { roomOpener } from './livekit/roomOpener.js';
 import { TokenMinter } from './livekit/TokenMinter.js';
 import { healthReport } from './observability/healthReport.js';
 import { Metrics } from './observability/Metrics.js';
+import { registerComponentMetrics } from './observability/registerComponentMetrics.js';
 import { livestreamPipeline } from './pipeline/livestreamPipeline.js';
 import { ViewerPresence } from './presence/ViewerPresence.js';
 import { RealtimeHub } from './realtime/RealtimeHub.js';
@@ -44,7 +48,6 @@ import { TokenService } from './tokens/TokenService.js';
 export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 export const HTTP_HEADERS_TIMEOUT_MS = 20_000;
 export const LIVEKIT_REQUEST_TIMEOUT_SECONDS = 5;
-const IDLE_SWEEP_MS = 50;
 /** Where `scripts/buildDemo.ts` puts the demo page (the same from src/ under tsx and from dist/). */
 const DEMO_BUILD_DIR = fileURLToPath(new URL('../demo/dist', import.meta.url));
 
@@ -83,9 +86,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   let devchain: RunningDevChain | undefined;
   let endpoint = config.chain.wsEndpoint;
   if (!endpoint) {
-    devchain = await startDevChain({ port: config.chain.devchainPort, seed: { kind: 'demo' } });
+    devchain = await startEmbeddedDevChain(config, logger);
     endpoint = devchain.url;
-    logger.info({ url: devchain.url }, 'embedded dev chain started (demo seed)');
   }
 
   // Optional shared state: every use below falls back to local state while Redis is unreachable.
@@ -108,6 +110,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const rooms = new ChainRooms({ chain, logger });
   const presence = new ViewerPresence();
   const roomViews = new RoomViews({ rooms, presence });
+  const clients = clientPolicy({ cors: config.cors, trustProxy: config.server.trustProxy });
 
   const metrics = new Metrics();
   const workers = new WorkerSignatureVerifier();
@@ -186,6 +189,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     tokens,
     rooms: roomViews,
     ready: () => rooms.available,
+    clients,
     accountLimiter,
     webhooks,
     metrics,
@@ -215,67 +219,55 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const websockets = new WebSocketGateway({
     hub,
     authenticator,
-    cors: config.cors,
-    trustProxy: config.server.trustProxy,
+    clients,
     logger,
   });
 
   const relay = redis ? new RedisRoomRelay({ redis, hub, instanceId, logger }) : undefined;
   const presenceSync = redis ? new RedisPresenceSync({ redis, presence, instanceId, logger }) : undefined;
-  relay?.start();
-  presenceSync?.start();
   registerComponentMetrics(metrics, { chain, follower, rooms, hub, livekitHealth, livekitActions, redis });
-
-  // Ready means able to check a signature now: the first requests do not wait for workers to boot.
-  await workers.whenReady();
 
   const server = createHttpServer(app);
   websockets.attach(server);
   server.requestTimeout = HTTP_REQUEST_TIMEOUT_MS;
   server.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? config.server.port, config.server.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  follower.start();
-  livekitHealth.start();
-  reconciler.start();
-  livekitReconciler.start();
+
+  // Started in this order, stopped in the reverse one: the server stops taking requests first,
+  // and the connections everything else uses close last.
+  const lifecycle = new Lifecycle([
+    devchain && { name: 'dev chain', stop: () => devchain.close() },
+    redis && { name: 'redis', stop: () => redis.close() },
+    { name: 'chain client', stop: () => chain.close() },
+    // Ready means able to check a signature now: the first requests do not wait for workers to boot.
+    { name: 'signature workers', start: () => workers.whenReady(), stop: () => verifier.close() },
+    presenceSync && {
+      name: 'presence sync',
+      start: () => presenceSync.start(),
+      stop: () => presenceSync.stop(),
+    },
+    relay && { name: 'room relay', start: () => relay.start(), stop: () => relay.stop() },
+    { name: 'livekit actions', stop: () => livekitActions.close() },
+    { name: 'block follower', start: () => follower.start(), stop: () => follower.stop() },
+    { name: 'livekit health', start: () => livekitHealth.start(), stop: () => livekitHealth.stop() },
+    { name: 'presence reconciler', start: () => reconciler.start(), stop: () => reconciler.stop() },
+    {
+      name: 'livekit reconciler',
+      start: () => livekitReconciler.start(),
+      stop: () => livekitReconciler.stop(),
+    },
+    httpServerComponent({
+      server,
+      port: options.port ?? config.server.port,
+      host: config.server.host,
+      beforeClose: () => websockets.close({ type: 'server:shutdown' }),
+    }),
+  ]);
+  await lifecycle.start();
   const address = server.address() as AddressInfo;
   const host =
     config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   logger.info({ url, chain: endpoint }, 'livestream backend listening');
-
-  let closing: Promise<void> | undefined;
-  const close = () => {
-    closing ??= (async () => {
-      websockets.close({ type: 'server:shutdown' });
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // A keep-alive connection busy at close time becomes idle once its response is sent:
-        // close it then rather than after the keep-alive timeout.
-        const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
-        server.once('close', () => clearInterval(sweep));
-        server.closeIdleConnections();
-      });
-      livekitHealth.stop();
-      reconciler.stop();
-      livekitReconciler.stop();
-      livekitActions.close();
-      await follower.stop();
-      await chain.close();
-      await verifier.close();
-      relay?.stop();
-      presenceSync?.stop();
-      await redis?.close();
-      await devchain?.close();
-    })();
-    return closing;
-  };
 
   return {
     url,
@@ -291,77 +283,17 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     reconciler,
     livekitReconciler,
     redis,
-    close,
+    close: () => lifecycle.stop(),
   };
 }
 
-interface MeasuredComponents {
-  chain: PolkadotChainClient;
-  follower: FinalizedBlockFollower;
-  rooms: ChainRooms;
-  hub: RealtimeHub;
-  livekitHealth: LiveKitHealth;
-  livekitActions: LiveKitActionQueue;
-  redis: RedisConnection | undefined;
-}
-
-/** Component state read at scrape time. */
-function registerComponentMetrics(metrics: Metrics, c: MeasuredComponents): void {
-  let reconnects = 0;
-  c.chain.onStatusChange((status) => {
-    if (status === 'disconnected') reconnects++;
-  });
-  metrics.gauge('livestream_chain_connected', 'Chain node connection (1 = connected)', () =>
-    c.chain.status === 'connected' ? 1 : 0,
-  );
-  metrics.gauge(
-    'livestream_chain_finalized_height',
-    'Last processed finalized block',
-    () => c.follower.cursor?.number ?? 0,
-  );
-  metrics.gauge(
-    'livestream_chain_follower_lag_blocks',
-    'Finalized blocks known but not processed yet',
-    () => c.follower.lagBlocks,
-  );
-  metrics.counter(
-    'livestream_chain_disconnects_total',
-    'Chain connection losses (each is followed by a reconnect)',
-    () => reconnects,
-  );
-  metrics.gauge('livestream_rooms_indexed', 'Rooms in the in-memory index', () => c.rooms.size);
-  metrics.gauge('livestream_ws_connections', 'Open WebSocket connections', () => c.hub.stats.connections);
-  metrics.gauge(
-    'livestream_ws_rooms',
-    'Rooms with at least one WebSocket subscriber',
-    () => c.hub.stats.rooms,
-  );
-  metrics.counter(
-    'livestream_ws_messages_sent_total',
-    'WebSocket messages handed to sockets',
-    () => c.hub.stats.messagesSent,
-  );
-  metrics.counter(
-    'livestream_ws_clients_dropped_total',
-    'WebSocket clients dropped for backpressure',
-    () => c.hub.stats.clientsDropped,
-  );
-  metrics.gauge('livestream_livekit_up', 'LiveKit server API reachable (1 = yes)', () =>
-    c.livekitHealth.status === 'connected' ? 1 : 0,
-  );
-  metrics.gauge(
-    'livestream_livekit_actions_pending',
-    'LiveKit actions waiting or retrying',
-    () => c.livekitActions.stats.pending,
-  );
-  metrics.counter(
-    'livestream_livekit_actions_failed_total',
-    'LiveKit actions given up',
-    () => c.livekitActions.stats.failed,
-  );
-  metrics.counter(
-    'livestream_livekit_actions_retried_total',
-    'LiveKit action retries',
-    () => c.livekitActions.stats.retried,
-  );
+/**
+ * The dev chain, imported here only: production requires CHAIN_WS_ENDPOINT, so it never loads
+ * the dev chain's code.
+ */
+async function startEmbeddedDevChain(config: Config, logger: Logger): Promise<RunningDevChain> {
+  const { startDevChain } = await import('./devchain/startDevChain.js');
+  const devchain = await startDevChain({ port: config.chain.devchainPort, seed: { kind: 'demo' } });
+  logger.info({ url: devchain.url }, 'embedded dev chain started (demo seed)');
+  return devchain;
 }

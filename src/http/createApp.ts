@@ -1,5 +1,6 @@
 import type { Express, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { ClientPolicy } from '../clients/clientPolicy.js';
 import type { LiveKitWebhooks } from '../livekit/LiveKitWebhooks.js';
 import type { HealthReport } from '../observability/healthReport.js';
 import type { Metrics } from '../observability/Metrics.js';
@@ -35,6 +36,8 @@ export interface AppDeps {
   createRateLimitStore?: RateLimitStoreFactory;
   /** Where the built demo page is, to serve it at /demo (development only: the root never sets it in production). */
   demoDir?: string;
+  /** The client address and Origin policy, shared with the WebSocket gateway. */
+  clients: ClientPolicy;
 }
 
 /** The whole HTTP API; never listens (the composition root serves it, tests use supertest). */
@@ -50,6 +53,7 @@ export function createApp(deps: AppDeps): Express {
     config: deps.config,
     logger: deps.logger,
     metrics: deps.metrics,
+    clients: deps.clients,
     ...(deps.createRateLimitStore ? { createRateLimitStore: deps.createRateLimitStore } : {}),
     mountOperational: (app, limit) => {
       app.use('/health', limit, health);

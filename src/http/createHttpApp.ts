@@ -1,5 +1,6 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { type ClientPolicy, clientPolicy } from '../clients/clientPolicy.js';
 import type { Config } from '../config/Config.js';
 import type { Metrics } from '../observability/Metrics.js';
 import { corsPolicy } from './middleware/corsPolicy.js';
@@ -24,6 +25,8 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Records request durations when given. */
   metrics?: Metrics;
+  /** Client address and Origin policy, shared with the WebSocket gateway; default: from the config. */
+  clients?: ClientPolicy;
   /** Store factory for the rate limiters (Redis when configured); default: in memory. */
   createRateLimitStore?: RateLimitStoreFactory;
   /**
@@ -58,15 +61,17 @@ export function createHttpApp(options: HttpAppOptions): Express {
   // No automatic ETag (a SHA-1 of every body, ~1% of a token request, whose body is never the
   // same twice): the room list, the one response worth revalidating, sets its own.
   app.set('etag', false);
+  const clients =
+    options.clients ?? clientPolicy({ cors: config.cors, trustProxy: config.server.trustProxy });
   // Only from TRUST_PROXY: `req.ip` (rate-limit keys, logs) depends on it.
-  app.set('trust proxy', config.server.trustProxy);
+  app.set('trust proxy', clients.trust);
   // Flat `?a=b` only: no nested objects or arrays from qs.
   app.set('query parser', 'simple');
 
   app.use(requestLogger(app, { logger }));
   if (options.metrics) app.use(httpMetrics(options.metrics));
   app.use(securityHeaders());
-  app.use(corsPolicy({ cors: config.cors }));
+  app.use(corsPolicy({ clients }));
   const { ipWindowMs } = config.rateLimit;
   options.mountOperational?.(
     app,

@@ -1,12 +1,11 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import proxyAddr from 'proxy-addr';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { ZodError } from 'zod';
 import type { SignedMessageAuthenticator } from '../auth/SignedMessageAuthenticator.js';
 import { authMessage } from '../auth/signedMessages.js';
-import type { TrustProxy } from '../config/Config.js';
+import type { ClientPolicy } from '../clients/clientPolicy.js';
 import { AppError } from '../errors/AppError.js';
 import { ClientConnection } from './ClientConnection.js';
 import { ClientFrame, CloseCode, type WsErrorCode } from './protocol.js';
@@ -23,8 +22,8 @@ export const WS_FRAME_BURST = 30;
 export interface WebSocketGatewayOptions {
   hub: RealtimeHub;
   authenticator: SignedMessageAuthenticator;
-  cors: { anyOrigin: boolean; origins: readonly string[] };
-  trustProxy: TrustProxy;
+  /** The same client-address and Origin policy as the HTTP API's. */
+  clients: ClientPolicy;
   logger: Logger;
   heartbeatMs?: number;
   maxConnectionsPerIp?: number;
@@ -43,7 +42,6 @@ export class WebSocketGateway {
   readonly #logger: Logger;
   readonly #wss: WebSocketServer;
   readonly #perIp = new Map<string, number>();
-  readonly #trust: (addr: string, i: number) => boolean;
   #heartbeat: NodeJS.Timeout | undefined;
   #server: Server | undefined;
   readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
@@ -59,9 +57,6 @@ export class WebSocketGateway {
       maxPayload: options.maxPayloadBytes ?? WS_MAX_PAYLOAD_BYTES,
       perMessageDeflate: false,
     });
-    const trust = options.trustProxy;
-    this.#trust =
-      typeof trust === 'number' ? trustHops(trust) : proxyAddr.compile(trust === false ? [] : [...trust]);
   }
 
   attach(server: Server): void {
@@ -85,25 +80,11 @@ export class WebSocketGateway {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (!WS_PATHS.includes(path)) {
       refuse(socket, 404, 'Not Found');
-    } else if (!this.#originAllowed(req.headers.origin)) {
+    } else if (!this.#options.clients.originAllowed(req.headers.origin)) {
       refuse(socket, 403, 'Forbidden');
     } else {
-      const ip = this.#clientIp(req);
+      const ip = this.#options.clients.clientIp(req);
       this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, ip, socket));
-    }
-  }
-
-  #originAllowed(origin: string | undefined): boolean {
-    // No Origin header: a native app, not a browser page that could be hijacking a session.
-    if (origin === undefined) return true;
-    return this.#options.cors.anyOrigin || this.#options.cors.origins.includes(origin);
-  }
-
-  #clientIp(req: IncomingMessage): string {
-    try {
-      return proxyAddr(req, this.#trust);
-    } catch {
-      return req.socket.remoteAddress ?? 'unknown';
     }
   }
 
@@ -239,9 +220,4 @@ function rawText(data: RawData): string {
 
 function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
-/** Express's hop-count trust: trust the nearest `hops` addresses. */
-function trustHops(hops: number): (_addr: string, i: number) => boolean {
-  return (_addr, i) => i < hops;
 }

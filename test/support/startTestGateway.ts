@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { SignedMessageAuthenticator } from '../../src/auth/SignedMessageAuthenticator.js';
 import { verifySignature } from '../../src/auth/verifySignature.js';
 import type { ChainRooms } from '../../src/chain/ChainRooms.js';
+import { clientPolicy } from '../../src/clients/clientPolicy.js';
+import type { Config } from '../../src/config/Config.js';
 import { ViewerPresence } from '../../src/presence/ViewerPresence.js';
 import { RealtimeHub, type RealtimeHubOptions } from '../../src/realtime/RealtimeHub.js';
 import { WebSocketGateway, type WebSocketGatewayOptions } from '../../src/realtime/WebSocketGateway.js';
@@ -18,11 +20,8 @@ export interface StartTestGatewayOptions {
   logger: Logger;
   hub?: Pick<RealtimeHubOptions, 'replay' | 'sliceSends' | 'maxRoomsPerConnection'>;
   gateway?: Partial<
-    Pick<
-      WebSocketGatewayOptions,
-      'heartbeatMs' | 'maxConnectionsPerIp' | 'maxPayloadBytes' | 'frameRate' | 'cors'
-    >
-  >;
+    Pick<WebSocketGatewayOptions, 'heartbeatMs' | 'maxConnectionsPerIp' | 'maxPayloadBytes' | 'frameRate'>
+  > & { cors?: Config['cors'] };
 }
 
 export interface TestGateway {
@@ -46,6 +45,7 @@ export async function startTestGateway(options: StartTestGatewayOptions): Promis
     logger: options.logger,
     ...options.hub,
   });
+  const { cors, ...limits } = options.gateway ?? {};
   const gateway = new WebSocketGateway({
     hub,
     authenticator: new SignedMessageAuthenticator({
@@ -53,10 +53,12 @@ export async function startTestGateway(options: StartTestGatewayOptions): Promis
       replayGuard: new MemoryReplayGuard(),
       maxAgeMs: SIGNATURE_MAX_AGE_MS,
     }),
-    cors: { anyOrigin: true, origins: [] },
-    trustProxy: false,
     logger: options.logger,
-    ...options.gateway,
+    ...limits,
+    clients: clientPolicy({
+      cors: cors ?? { anyOrigin: true, origins: [] },
+      trustProxy: false,
+    }),
   });
   const server = createServer((_req, res) => res.writeHead(404).end());
   gateway.attach(server);

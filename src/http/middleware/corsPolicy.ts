@@ -1,6 +1,6 @@
 import cors from 'cors';
 import type { RequestHandler } from 'express';
-import type { Config } from '../../config/Config.js';
+import type { ClientPolicy } from '../../clients/clientPolicy.js';
 
 /** How long browsers may cache a preflight answer. */
 const PREFLIGHT_MAX_AGE_SECONDS = 10 * 60;
@@ -9,7 +9,8 @@ const ALLOWED_HEADERS = ['Content-Type', 'X-Request-Id'];
 const EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy'];
 
 export interface CorsPolicyOptions {
-  cors: Config['cors'];
+  /** The same Origin policy as the WebSocket upgrade's. */
+  clients: ClientPolicy;
 }
 
 /**
@@ -20,18 +21,19 @@ export interface CorsPolicyOptions {
  * origin with credentials would let any site read responses.
  */
 export function corsPolicy(options: CorsPolicyOptions): RequestHandler {
-  const allowed = new Set(options.cors.origins);
+  const { clients } = options;
   const corsMiddleware = cors({
-    origin: options.cors.anyOrigin
+    origin: clients.anyOrigin
       ? '*'
-      : (origin, callback) => callback(null, origin !== undefined && allowed.has(origin) ? origin : false),
+      : (origin, callback) =>
+          callback(null, origin !== undefined && clients.originAllowed(origin) ? origin : false),
     credentials: false,
     methods: ALLOWED_METHODS,
     allowedHeaders: ALLOWED_HEADERS,
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
   });
-  if (options.cors.anyOrigin) return corsMiddleware;
+  if (clients.anyOrigin) return corsMiddleware;
   return (req, res, next) => {
     // The answer depends on Origin, including for refused origins, so shared caches must key on it.
     res.vary('Origin');

@@ -1,0 +1,61 @@
+/**
+ * The architecture's import rules, checked in CI (`npm run depcheck`). Type-only imports count:
+ * a layer that needs another's types depends on it.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Modules form a tree of layers: a cycle means two of them are really one.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'core-not-on-http',
+      severity: 'error',
+      comment: 'HTTP is one way in among others (WebSocket, webhooks): the core does not know it.',
+      from: { path: '^src/(realtime|chain|access|auth|rooms|presence|pipeline|store|scaleout|tokens)/' },
+      to: { path: '^src/http/' },
+    },
+    {
+      name: 'store-stays-low-level',
+      severity: 'error',
+      comment: 'store/ holds low-level stores; replication that knows the hub or presence is scaleout/.',
+      from: { path: '^src/store/' },
+      to: { path: '^src/(realtime|presence|rooms|pipeline|scaleout)/' },
+    },
+    {
+      name: 'devchain-only-from-startService',
+      severity: 'error',
+      comment: 'The dev chain is a development tool: only the composition root may load it (lazily).',
+      from: { path: '^src/', pathNot: '^src/(devchain/|startService\\.ts$)' },
+      to: { path: '^src/devchain/' },
+    },
+    {
+      name: 'scaleout-is-an-extension',
+      severity: 'error',
+      comment: 'Redis replication plugs into interfaces the core owns; the core never imports it.',
+      from: { path: '^src/', pathNot: '^src/(scaleout/|startService\\.ts$)' },
+      to: { path: '^src/scaleout/' },
+    },
+    {
+      name: 'stages-above-domains',
+      severity: 'error',
+      comment: 'The block pipeline composes the domains; a domain does not know where it sits in it.',
+      from: { path: '^src/', pathNot: '^src/(pipeline/|startService\\.ts$)' },
+      to: { path: '^src/pipeline/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.json'],
+    },
+  },
+};

@@ -34,6 +34,13 @@ module.exports = {
       to: { path: '^src/devchain/' },
     },
     {
+      name: 'devchain-loaded-lazily',
+      severity: 'error',
+      comment: 'startService loads the dev chain at run time only when it starts one (not in production).',
+      from: { path: '^src/startService\\.ts$' },
+      to: { path: '^src/devchain/', dependencyTypesNot: ['dynamic-import', 'type-only'] },
+    },
+    {
       name: 'scaleout-is-an-extension',
       severity: 'error',
       comment: 'Redis replication plugs into interfaces the core owns; the core never imports it.',

@@ -10,6 +10,7 @@ import { AppError } from '../errors/AppError.js';
 import { ClientConnection } from './ClientConnection.js';
 import { ClientFrame, CloseCode, type WsErrorCode } from './protocol.js';
 import type { RealtimeHub } from './RealtimeHub.js';
+import { SignInBudget, type SignInBudgetOptions } from './SignInBudget.js';
 import { frameOf } from './wsTextFrame.js';
 
 export const WS_PATHS = ['/', '/ws'];
@@ -27,6 +28,8 @@ export interface WebSocketGatewayOptions {
   logger: Logger;
   heartbeatMs?: number;
   maxConnectionsPerIp?: number;
+  /** Sign-in frame budgets per address and per account (defaults: SignInBudget's). */
+  signIns?: SignInBudgetOptions;
   maxPayloadBytes?: number;
   frameRate?: { perSecond: number; burst: number };
 }
@@ -42,6 +45,7 @@ export class WebSocketGateway {
   readonly #logger: Logger;
   readonly #wss: WebSocketServer;
   readonly #perIp = new Map<string, number>();
+  readonly #signIns: SignInBudget;
   #heartbeat: NodeJS.Timeout | undefined;
   #server: Server | undefined;
   readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
@@ -50,6 +54,7 @@ export class WebSocketGateway {
   constructor(options: WebSocketGatewayOptions) {
     this.#hub = options.hub;
     this.#auth = options.authenticator;
+    this.#signIns = new SignInBudget(options.signIns);
     this.#options = options;
     this.#logger = options.logger.child({ module: 'ws' });
     this.#wss = new WebSocketServer({
@@ -170,8 +175,15 @@ export class WebSocketGateway {
         if (!this.#hub.leave(conn, frame.roomId)) return this.#error(conn, 'NOT_JOINED', 'not in that room');
         conn.send(frameOf({ type: 'room:left', roomId: frame.roomId }));
         return;
-      case 'auth':
+      case 'auth': {
+        // Budgets before the signature check: past them the connection is closed with a hint.
+        const waitSeconds = this.#signIns.take(conn.ip, frame.address);
+        if (waitSeconds > 0) {
+          conn.close(CloseCode.TooManyRequests, `too many sign-ins: retry after ${waitSeconds} s`);
+          return;
+        }
         return this.#authenticate(conn, frame);
+      }
     }
   }
 

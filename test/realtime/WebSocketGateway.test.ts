@@ -3,6 +3,7 @@ import { u8aToHex } from '@polkadot/util';
 import { encodeAddress } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../src/realtime/protocol.js';
+import { WS_SIGN_INS_PER_ACCOUNT } from '../../src/realtime/SignInBudget.js';
 import { WS_MAX_PAYLOAD_BYTES } from '../../src/realtime/WebSocketGateway.js';
 import { startTestGateway, type TestGateway } from '../support/startTestGateway.js';
 import { startTestService, type TestService } from '../support/startTestService.js';
@@ -121,6 +122,19 @@ describe('WebSocketGateway', () => {
       expect(await client.nextOfType('auth:ok')).toEqual({ type: 'auth:ok', address: viewer.address });
       client.send({ ...signer.frame(viewer), address: u8aToHex(viewer.publicKey) });
       expect(await client.nextOfType('auth:ok')).toEqual({ type: 'auth:ok', address: viewer.address });
+    });
+
+    it('closes with 4429 and a retry hint past an account’s sign-in budget, before checking the signature', async () => {
+      const client = await connect();
+      const flooder = testPair('sr25519', 'SignInFlooder');
+      for (let i = 0; i < WS_SIGN_INS_PER_ACCOUNT; i++) {
+        client.send(signer.frame(flooder));
+        expect((await client.nextOfType('auth:ok')).address).toBe(flooder.address);
+      }
+      client.send(signer.frame(flooder));
+      const closed = await client.closed();
+      expect(closed.code).toBe(CloseCode.TooManyRequests);
+      expect(closed.reason).toMatch(/^too many sign-ins: retry after \d+ s$/);
     });
 
     it('refuses a bad signature, a reused one and an expired one with AUTH_FAILED; the connection stays', async () => {

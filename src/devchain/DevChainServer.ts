@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { DevChain } from './DevChain.js';
 import { authorMethods } from './rpc/methods/authorMethods.js';
+import { chainHeadMethods } from './rpc/methods/chainHeadMethods.js';
 import { chainMethods } from './rpc/methods/chainMethods.js';
 import { devMethods } from './rpc/methods/devMethods.js';
 import { paymentMethods } from './rpc/methods/paymentMethods.js';
+import { specV1Methods } from './rpc/methods/specV1Methods.js';
 import { stateMethods } from './rpc/methods/stateMethods.js';
 import { systemMethods } from './rpc/methods/systemMethods.js';
 import { RpcConnection } from './rpc/RpcConnection.js';
@@ -46,6 +48,8 @@ export class DevChainServer {
       ...authorMethods(chain),
       ...paymentMethods(chain),
       ...devMethods(chain),
+      ...chainHeadMethods(chain),
+      ...specV1Methods(chain),
     });
   }
 

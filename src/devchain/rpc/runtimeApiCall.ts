@@ -2,8 +2,8 @@ import { bnToU8a, compactFromU8a, compactToU8a, hexToU8a, isHex, u8aConcat, u8aT
 import type { Hex, StoredBlock } from '../BlockStore.js';
 import type { DevChain } from '../DevChain.js';
 import { encodeRuntimeVersion } from '../metadata/runtimeVersion.js';
+import { decodeExtrinsic } from '../runtime/decodeExtrinsic.js';
 import {
-  decodeExtrinsicPrefix,
   encodeFeeDetails,
   encodeRuntimeDispatchInfo,
   queryFeeDetails,
@@ -69,7 +69,7 @@ export function runtimeApiCall(chain: DevChain, method: string, data: unknown, _
 /** The `(uxt: Extrinsic, len: u32)` arguments of the TransactionPaymentApi calls. */
 function extrinsicAndLength(chain: DevChain, input: Uint8Array) {
   try {
-    const { ext, size } = decodeExtrinsicPrefix(chain.registry, input);
+    const { ext, size } = decodeExtrinsic(chain.registry, input);
     if (input.length !== size + 4) throw new Error('expected the extrinsic and a u32 length');
     return { ext, len: new DataView(input.buffer, input.byteOffset + size).getUint32(0, true) };
   } catch (error) {
@@ -85,7 +85,7 @@ function extrinsicAndLength(chain: DevChain, input: Uint8Array) {
 function validateTransaction(chain: DevChain, input: Uint8Array): Uint8Array {
   let hex: string;
   try {
-    const { ext, size } = decodeExtrinsicPrefix(chain.registry, input.subarray(1));
+    const { ext, size } = decodeExtrinsic(chain.registry, input.subarray(1));
     if (input.length !== 1 + size + 32) throw new Error('expected source, extrinsic and block hash');
     hex = ext.toHex();
   } catch (error) {

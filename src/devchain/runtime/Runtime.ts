@@ -1,6 +1,6 @@
 import type { Call, Extrinsic, MultiAddress } from '@polkadot/types/interfaces';
 import type { Registry } from '@polkadot/types/types';
-import { compactToU8a, u8aConcat, u8aToHex, u8aToU8a } from '@polkadot/util';
+import { compactToU8a, hexToU8a, u8aConcat, u8aToHex, u8aToU8a } from '@polkadot/util';
 import { blake2AsHex, blake2AsU8a, signatureVerify } from '@polkadot/util-crypto';
 import type { BlockStore, HeaderJson, Hex, StoredBlock } from '../BlockStore.js';
 import type { InvalidTransactionKind, UnknownTransactionKind } from '../metadata/runtimeApis.js';
@@ -9,6 +9,7 @@ import { applySignedExtrinsic } from './applyExtrinsic.js';
 import { readAccount } from './balances.js';
 import { callDispatchInfo } from './callDispatchInfo.js';
 import { big } from './codecValues.js';
+import { decodeExtrinsic } from './decodeExtrinsic.js';
 import { ExecutionContext, type RuntimeEvent } from './ExecutionContext.js';
 import { StorageOverlay } from './StorageOverlay.js';
 import { canPayFee, computeFeeDetails, finalFee } from './transactionFees.js';
@@ -86,8 +87,10 @@ export class Runtime {
    */
   validate(hex: string): ValidExtrinsic {
     let ext: Extrinsic;
+    const bytes = hexToU8a(hex);
+    let size: number;
     try {
-      ext = this.registry.createType('Extrinsic', hex);
+      ({ ext, size } = decodeExtrinsic(this.registry, bytes));
     } catch (error) {
       throw new InvalidTransaction(
         1002,
@@ -95,7 +98,7 @@ export class Runtime {
         `Could not decode extrinsic: ${String(error)}`,
       );
     }
-    if (ext.toHex() !== hex.toLowerCase()) {
+    if (size !== bytes.length) {
       throw new InvalidTransaction(1002, 'Verification Error', 'Could not decode extrinsic: trailing bytes');
     }
     if (!ext.isSigned) {

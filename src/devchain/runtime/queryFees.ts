@@ -3,7 +3,6 @@
  * from its call and length alone. The signature is not checked (wallets ask with a fake one).
  */
 import type { Call, Extrinsic } from '@polkadot/types/interfaces';
-import type { Registry } from '@polkadot/types/types';
 import { bnToU8a, compactToU8a, u8aConcat } from '@polkadot/util';
 import { callDispatchInfo } from './callDispatchInfo.js';
 import { computeFeeDetails, type FeeDetails, finalFee, totalWeight } from './transactionFees.js';
@@ -16,15 +15,6 @@ export interface RuntimeDispatchInfo {
 }
 
 const DISPATCH_CLASS_INDEX: Record<DispatchClass, number> = { Normal: 0, Operational: 1, Mandatory: 2 };
-
-/** Decodes an extrinsic (with its length prefix) from the front of `input`; returns it and the bytes it took. */
-export function decodeExtrinsicPrefix(
-  registry: Registry,
-  input: Uint8Array,
-): { ext: Extrinsic; size: number } {
-  const ext = registry.createType('Extrinsic', input);
-  return { ext, size: ext.encodedLength };
-}
 
 export function queryInfo(ext: Extrinsic, len: number): RuntimeDispatchInfo {
   const info = callDispatchInfo(ext.method as Call, ext.isSigned);

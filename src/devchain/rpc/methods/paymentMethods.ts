@@ -1,6 +1,7 @@
 import { hexToU8a } from '@polkadot/util';
 import type { DevChain } from '../../DevChain.js';
-import { decodeExtrinsicPrefix, queryFeeDetails, queryInfo } from '../../runtime/queryFees.js';
+import { decodeExtrinsic } from '../../runtime/decodeExtrinsic.js';
+import { queryFeeDetails, queryInfo } from '../../runtime/queryFees.js';
 import { blockAt } from '../blockLookup.js';
 import type { RpcMethods } from '../RpcDispatcher.js';
 import { RpcError } from '../RpcError.js';
@@ -20,7 +21,7 @@ export function paymentMethods(chain: DevChain): RpcMethods {
     const bytes = hexToU8a(extrinsicParam(p[0]));
     blockAt(chain, p[1]);
     try {
-      const { ext, size } = decodeExtrinsicPrefix(chain.registry, bytes);
+      const { ext, size } = decodeExtrinsic(chain.registry, bytes);
       if (size !== bytes.length) throw new Error('trailing bytes');
       return { ext, len: bytes.length };
     } catch (error) {

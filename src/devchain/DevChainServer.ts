@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { DevChain } from './DevChain.js';
@@ -62,9 +62,7 @@ export class DevChainServer {
   }
 
   async start(): Promise<string> {
-    const http = createServer((_req, res) => {
-      res.writeHead(426, { 'content-type': 'text/plain' }).end('Use a WebSocket connection\n');
-    });
+    const http = createServer((req, res) => this.#onHttp(req, res));
     const wss = new WebSocketServer({ server: http, maxPayload: MAX_REQUEST_BYTES });
     wss.on('connection', (socket) => this.#accept(socket));
     await new Promise<void>((resolve, reject) => {
@@ -82,7 +80,33 @@ export class DevChainServer {
 
   /** Test hook: drop every client connection; the server keeps listening. */
   dropConnections(): void {
-    for (const conn of this.#connections) conn.socket.terminate();
+    for (const conn of this.#connections) conn.socket?.terminate();
+  }
+
+  /** JSON-RPC over HTTP POST on the same port, as a node serves it (no subscriptions). */
+  #onHttp(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'POST') {
+      res.writeHead(405, { 'content-type': 'text/plain', allow: 'POST' }).end('Use POST or a WebSocket\n');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('Request too large\n');
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (res.headersSent) return;
+      const conn = new RpcConnection(undefined, () => '');
+      void this.#dispatcher.handleFrame(Buffer.concat(chunks).toString(), conn).then((reply) => {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
+      });
+    });
   }
 
   /**

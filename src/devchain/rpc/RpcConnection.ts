@@ -12,9 +12,9 @@ interface Subscription {
   close(): void;
 }
 
-/** One client's WebSocket: its replies, notifications and subscriptions. */
+/** One client's WebSocket (or one HTTP request, without one): its replies, notifications and subscriptions. */
 export class RpcConnection {
-  readonly socket: WebSocket;
+  readonly socket: WebSocket | undefined;
   /** Watched extrinsics, told when the client reads a block's events. */
   readonly relays = new Set<ExtrinsicStatusRelay>();
   readonly #subscriptions = new Map<string, Subscription>();
@@ -22,7 +22,11 @@ export class RpcConnection {
   readonly #gate: (send: () => void) => void;
 
   /** `gate` runs each send now, or later while the server plays a hung node. */
-  constructor(socket: WebSocket, newId: () => string, gate: (send: () => void) => void = (send) => send()) {
+  constructor(
+    socket: WebSocket | undefined,
+    newId: () => string,
+    gate: (send: () => void) => void = (send) => send(),
+  ) {
     this.socket = socket;
     this.#newId = newId;
     this.#gate = gate;
@@ -31,7 +35,7 @@ export class RpcConnection {
   send(message: object): void {
     const text = JSON.stringify(message);
     this.#gate(() => {
-      if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
+      if (this.socket?.readyState === this.socket?.OPEN) this.socket?.send(text);
     });
   }
 
@@ -44,6 +48,8 @@ export class RpcConnection {
    * out, so the first notification never precedes it.
    */
   subscribe(method: string, notification: string, start: SubscriptionStart): string {
+    if (!this.socket)
+      throw new RpcError(RPC_ERROR.methodNotFound, 'Subscriptions are not supported over HTTP');
     if (this.#subscriptions.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
       throw new RpcError(RPC_ERROR.tooManySubscriptions, 'Too many subscriptions on the connection');
     }

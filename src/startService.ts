@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { parseAccount } from './auth/parseAccount.js';
 import { SignedMessageAuthenticator } from './auth/SignedMessageAuthenticator.js';
 import { TimedSignatureVerifier } from './auth/TimedSignatureVerifier.js';
 import { WorkerSignatureVerifier } from './auth/WorkerSignatureVerifier.js';
@@ -208,7 +209,15 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       }),
   });
 
-  const hub = new RealtimeHub({ rooms: roomViews, presence, logger });
+  const hub = new RealtimeHub({
+    rooms: roomViews,
+    presence,
+    logger,
+    isKicked: (roomId, account) => {
+      const parsed = parseAccount(account);
+      return parsed ? rooms.isBlacklisted(roomId, parsed.accountId) : Promise.resolve(false);
+    },
+  });
   const pipeline = livestreamPipeline({ rooms, presence, livekit: livekitActions, roomLimits, hub });
   follower.onReset(pipeline.reset);
   // At start and after every chain reset, once the pipeline has loaded the rooms (handlers run in order).

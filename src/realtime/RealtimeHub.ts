@@ -5,7 +5,7 @@ import type { RoomViews } from '../rooms/RoomViews.js';
 import type { RoomView } from '../rooms/roomView.js';
 import type { ClientConnection } from './ClientConnection.js';
 import { compareEventIds, type Route, routeChainEvent } from './chainEventMessage.js';
-import type { WsErrorCode } from './protocol.js';
+import type { RoomLeftReason, WsErrorCode } from './protocol.js';
 import type { RoomBroadcastRelay } from './RoomBroadcastRelay.js';
 import { RoomReplayBuffer } from './RoomReplayBuffer.js';
 import { frameOf, wsTextFrame } from './wsTextFrame.js';
@@ -29,7 +29,15 @@ export interface RealtimeHubOptions {
   replay?: RoomReplayBuffer;
   sliceSends?: number;
   maxRoomsPerConnection?: number;
+  /**
+   * Whether the chain has kicked `account` from the room (its blacklist). Rejects when the chain
+   * cannot tell. Default: nobody is kicked.
+   */
+  isKicked?: (roomId: number, account: string) => Promise<boolean>;
 }
+
+/** A kick that lands while a join is being checked makes the join check again, this many times. */
+const MAX_JOIN_CHECKS = 3;
 
 export interface RealtimeStats {
   connections: number;
@@ -49,6 +57,9 @@ export class RealtimeHub implements RoomBroadcastRelay {
   readonly #replay: RoomReplayBuffer;
   readonly #sliceSends: number;
   readonly #maxRooms: number;
+  readonly #isKicked: (roomId: number, account: string) => Promise<boolean>;
+  /** Counts kicks published: a join check that raced one is made again. */
+  #kicks = 0;
   readonly #connections = new Set<ClientConnection>();
   readonly #members = new Map<number, Set<ClientConnection>>();
   readonly #byAccount = new Map<string, Set<ClientConnection>>();
@@ -69,6 +80,7 @@ export class RealtimeHub implements RoomBroadcastRelay {
     this.#replay = options.replay ?? new RoomReplayBuffer();
     this.#sliceSends = options.sliceSends ?? FANOUT_SLICE_SENDS;
     this.#maxRooms = options.maxRoomsPerConnection ?? MAX_ROOMS_PER_CONNECTION;
+    this.#isKicked = options.isKicked ?? (() => Promise.resolve(false));
     this.#presence.onCountChange((roomId, count) => {
       this.#enqueue(frameOf({ type: 'viewers:count', roomId, count }), this.#roomTargets(roomId));
     });
@@ -117,13 +129,35 @@ export class RealtimeHub implements RoomBroadcastRelay {
     set.add(conn);
     this.#byAccount.set(address, set);
     for (const roomId of conn.rooms) this.#presenceJoin(roomId, address);
+    // Rooms joined before signing in: a kicked account does not stay in them.
+    if (conn.rooms.size > 0) void this.#leaveRoomsKickedFrom(conn, address);
   }
 
   /**
    * Subscribes `conn` to a room. With `since`, first replays the room's events after it (or sends
    * `room:reset` when they are no longer all buffered); then the `room:joined` snapshot.
    */
-  join(conn: ClientConnection, roomId: number, since?: string): WsErrorCode | null {
+  async join(conn: ClientConnection, roomId: number, since?: string): Promise<WsErrorCode | null> {
+    const account = conn.account;
+    if (account && !conn.rooms.has(roomId) && this.#rooms.has(roomId)) {
+      // A kicked account cannot come back while it is kicked (anonymous connections see events only).
+      for (let check = 1; ; check++) {
+        const kicks = this.#kicks;
+        let kicked: boolean;
+        try {
+          kicked = await this.#isKicked(roomId, account);
+        } catch {
+          return 'CHAIN_UNAVAILABLE';
+        }
+        if (kicked) return 'VIEWER_BANNED';
+        if (kicks === this.#kicks || check >= MAX_JOIN_CHECKS) break;
+      }
+      if (conn.closed || conn.account !== account) return null;
+    }
+    return this.#joinNow(conn, roomId, since);
+  }
+
+  #joinNow(conn: ClientConnection, roomId: number, since?: string): WsErrorCode | null {
     if (!this.#rooms.has(roomId)) return this.#rooms.loaded ? 'ROOM_NOT_FOUND' : 'CHAIN_UNAVAILABLE';
     if (!conn.rooms.has(roomId) && conn.rooms.size >= this.#maxRooms) return 'TOO_MANY_ROOMS';
     if (since !== undefined) {
@@ -177,6 +211,26 @@ export class RealtimeHub implements RoomBroadcastRelay {
         const frame = frameOf(message);
         if (route.replayable && route.room !== null) this.#replay.add(route.room, event.id, frame);
         this.#enqueue(frame, this.#targets(route));
+      }
+      if (event.name === 'ViewerKicked') {
+        this.#kicks++;
+        this.#takeOut(event.roomId, event.data.viewer, 'kicked');
+      }
+    }
+  }
+
+  /** The account's connections leave the room, each told why (after the frames queued before). */
+  #takeOut(roomId: number, account: string, reason: RoomLeftReason): void {
+    for (const conn of [...(this.#byAccount.get(account) ?? [])]) {
+      if (this.leave(conn, roomId)) this.#enqueue(frameOf({ type: 'room:left', roomId, reason }), [conn]);
+    }
+  }
+
+  async #leaveRoomsKickedFrom(conn: ClientConnection, account: string): Promise<void> {
+    for (const roomId of [...conn.rooms]) {
+      const kicked = await this.#isKicked(roomId, account).catch(() => false);
+      if (kicked && conn.account === account && this.leave(conn, roomId)) {
+        this.#enqueue(frameOf({ type: 'room:left', roomId, reason: 'kicked' }), [conn]);
       }
     }
   }

@@ -43,6 +43,8 @@ export class WebSocketGateway {
   readonly #auth: SignedMessageAuthenticator;
   readonly #options: WebSocketGatewayOptions;
   readonly #logger: Logger;
+  /** Each connection's room frames (join, leave), answered one after the other. */
+  readonly #roomFrames = new WeakMap<ClientConnection, Promise<void>>();
   readonly #wss: WebSocketServer;
   readonly #perIp = new Map<string, number>();
   readonly #signIns: SignInBudget;
@@ -166,15 +168,17 @@ export class WebSocketGateway {
       case 'ping':
         conn.send(PONG);
         return;
-      case 'join-room': {
-        const error = this.#hub.join(conn, frame.roomId, frame.since);
-        if (error) this.#error(conn, error, joinErrorMessage(error, frame.roomId));
-        return;
-      }
+      case 'join-room':
+        return this.#inOrder(conn, async () => {
+          const error = await this.#hub.join(conn, frame.roomId, frame.since);
+          if (error) this.#error(conn, error, joinErrorMessage(error, frame.roomId));
+        });
       case 'leave-room':
-        if (!this.#hub.leave(conn, frame.roomId)) return this.#error(conn, 'NOT_JOINED', 'not in that room');
-        conn.send(frameOf({ type: 'room:left', roomId: frame.roomId }));
-        return;
+        return this.#inOrder(conn, async () => {
+          if (!this.#hub.leave(conn, frame.roomId))
+            return this.#error(conn, 'NOT_JOINED', 'not in that room');
+          conn.send(frameOf({ type: 'room:left', roomId: frame.roomId }));
+        });
       case 'auth': {
         // Budgets before the signature check: past them the connection is closed with a hint.
         const waitSeconds = this.#signIns.take(conn.ip, frame.address);
@@ -185,6 +189,17 @@ export class WebSocketGateway {
         return this.#authenticate(conn, frame);
       }
     }
+  }
+
+  /**
+   * Room frames are answered in the order they came, although a join may wait for a chain read:
+   * clients match answers to their joins by order.
+   */
+  #inOrder(conn: ClientConnection, task: () => Promise<void>): void {
+    const next = (this.#roomFrames.get(conn) ?? Promise.resolve()).then(task).catch((error: unknown) => {
+      this.#logger.error({ err: error }, 'room frame failed unexpectedly');
+    });
+    this.#roomFrames.set(conn, next);
   }
 
   async #authenticate(conn: ClientConnection, frame: Extract<ClientFrame, { type: 'auth' }>): Promise<void> {
@@ -220,6 +235,8 @@ function joinErrorMessage(code: WsErrorCode, roomId: number): string {
       return `room ${roomId} does not exist`;
     case 'TOO_MANY_ROOMS':
       return 'too many rooms joined on this connection';
+    case 'VIEWER_BANNED':
+      return `you are kicked from room ${roomId}`;
     default:
       return 'rooms are not loaded yet; try again shortly';
   }

@@ -41,5 +41,10 @@ export const WS_ERROR_CODES = [
   'NOT_JOINED',
   'AUTH_FAILED',
   'CHAIN_UNAVAILABLE',
+  'VIEWER_BANNED',
 ] as const;
 export type WsErrorCode = (typeof WS_ERROR_CODES)[number];
+
+/** Why the server took a connection out of a room (`room:left` with a reason). */
+export const ROOM_LEFT_REASONS = ['kicked'] as const;
+export type RoomLeftReason = (typeof ROOM_LEFT_REASONS)[number];

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { Room } from '../rooms/roomSchemas.js';
 import { EVENT_MESSAGE_TYPES } from './chainEventMessage.js';
-import { WS_ERROR_CODES } from './protocol.js';
+import { ROOM_LEFT_REASONS, WS_ERROR_CODES } from './protocol.js';
 
 const EventValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const EventId = z
@@ -29,7 +29,14 @@ export const SERVER_MESSAGES = {
     viewers: z.number().int().min(0),
     lastEventId: EventId.nullable(),
   }),
-  'room:left': z.object({ type: z.literal('room:left'), roomId: z.number().int() }),
+  'room:left': z.object({
+    type: z.literal('room:left'),
+    roomId: z.number().int(),
+    reason: z
+      .enum(ROOM_LEFT_REASONS)
+      .optional()
+      .describe('set when the server took the connection out (kicked: the account was kicked from the room)'),
+  }),
   'room:reset': z.object({ type: z.literal('room:reset'), roomId: z.number().int() }),
   pong: z.object({ type: z.literal('pong') }),
   'viewer:joined': z.object({

@@ -233,6 +233,42 @@ describe('chain events over WebSocket, through the running service', () => {
     await charlieInRoom.close();
   });
 
+  it("takes a kicked account's connections out of the room with a reason, and refuses them back until unbanned", async () => {
+    const guest = testPair('sr25519', 'WsKickedGuest');
+    const inRoom = await authenticated(guest);
+    inRoom.send({ type: 'join-room', roomId });
+    await inRoom.nextOfType('room:joined');
+    // Joined before signing in: taken out as well once it says who it is.
+    const lateSignIn = await connect();
+    lateSignIn.send({ type: 'join-room', roomId });
+    await lateSignIn.nextOfType('room:joined');
+
+    await act(host, 'kickViewer', roomId, guest.address);
+    const left = await inRoom.nextOfType('room:left');
+    expect(left).toEqual({ type: 'room:left', roomId, reason: 'kicked' });
+    const types = inRoom.received.map((m) => m.type);
+    expect(types.indexOf('viewer:kicked')).toBeLessThan(types.indexOf('room:left'));
+
+    await signer.authenticate(lateSignIn, guest, WORKER_WARMUP_MS);
+    expect(await lateSignIn.nextOfType('room:left')).toEqual({ type: 'room:left', roomId, reason: 'kicked' });
+
+    inRoom.send({ type: 'join-room', roomId });
+    expect(await inRoom.nextOfType('error')).toMatchObject({ code: 'VIEWER_BANNED' });
+    const another = await authenticated(guest);
+    another.send({ type: 'join-room', roomId });
+    expect(await another.nextOfType('error')).toMatchObject({ code: 'VIEWER_BANNED' });
+    // Anonymous connections still see the room's events (they get no media and no presence).
+    const anonymous = await connect();
+    anonymous.send({ type: 'join-room', roomId });
+    await anonymous.nextOfType('room:joined');
+
+    await act(host, 'removeFromBlacklist', roomId, guest.address);
+    await inRoom.settle();
+    expect(inRoom.all((m) => m.type === 'viewer:unbanned')).toEqual([]);
+    inRoom.send({ type: 'join-room', roomId });
+    expect(await inRoom.nextOfType('room:joined')).toMatchObject({ roomId });
+  });
+
   it("sends earnings:withdrawn only to the host's authenticated connections", async () => {
     const withdrawn = await act(host, 'withdrawEarnings', UNIT);
     expect(await hostConn.nextOfType('earnings:withdrawn')).toEqual({
@@ -323,6 +359,8 @@ describe('chain events over WebSocket, through the running service', () => {
       'stats:synced',
       'cohost:started',
       'cohost:ended',
+      'viewer:kicked',
+      'viewer:unbanned',
       'viewer:kicked',
       'viewer:unbanned',
       'gift:created',

@@ -93,11 +93,12 @@ interface JoinWaiter {
 const CHAIN_EVENT_TYPE_SET: ReadonlySet<string> = new Set(CHAIN_EVENT_TYPES);
 const NOT_ROOM_EVENT_SET: ReadonlySet<string> = new Set(NOT_ROOM_EVENT_TYPES);
 const FINALITY_TYPE_SET: ReadonlySet<string> = new Set(FINALITY_MESSAGE_TYPES);
-/** Error codes that refuse a `join-room` (the server checks joins synchronously, in frame order). */
+/** Error codes that refuse a `join-room` (the server answers joins in frame order). */
 const JOIN_REFUSED_CODES: ReadonlySet<string> = new Set([
   'ROOM_NOT_FOUND',
   'TOO_MANY_ROOMS',
   'VALIDATION_ERROR',
+  'VIEWER_BANNED',
 ]);
 /** A join the server cannot answer yet (its chain is not loaded): tried again after a backoff. */
 const JOIN_RETRY_CODE = 'CHAIN_UNAVAILABLE';

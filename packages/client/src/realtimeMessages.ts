@@ -109,6 +109,7 @@ export const WS_ERROR_CODES = [
   'NOT_JOINED',
   'AUTH_FAILED',
   'CHAIN_UNAVAILABLE',
+  'VIEWER_BANNED',
 ] as const;
 export type WsErrorCode = (typeof WS_ERROR_CODES)[number];
 
@@ -132,7 +133,8 @@ export interface ServerMessages {
     viewers: number;
     lastEventId: string | null;
   };
-  'room:left': { type: 'room:left'; roomId: number };
+  /** `reason` is set when the server took the connection out (`kicked`: the account was kicked). */
+  'room:left': { type: 'room:left'; roomId: number; reason?: 'kicked' };
   /** The events since the resume point are no longer buffered: reload the room (`room:joined` follows). */
   'room:reset': { type: 'room:reset'; roomId: number };
   pong: { type: 'pong' };

@@ -42,7 +42,7 @@ interface ProtocolDocument {
 const CLIENT_FIELDS = {
   'auth:ok': ['type', 'address'],
   'room:joined': ['type', 'roomId', 'room', 'viewers', 'lastEventId'],
-  'room:left': ['type', 'roomId'],
+  'room:left': ['type', 'roomId', 'reason'],
   'room:reset': ['type', 'roomId'],
   pong: ['type'],
   'viewer:joined': ['type', 'roomId', 'address'],

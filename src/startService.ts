@@ -38,6 +38,7 @@ import { WebSocketGateway } from './realtime/WebSocketGateway.js';
 import { RoomViews } from './rooms/RoomViews.js';
 import { RedisPresenceSync } from './scaleout/RedisPresenceSync.js';
 import { RedisRoomRelay } from './scaleout/RedisRoomRelay.js';
+import { createSessionService } from './sessions/createSessionService.js';
 import { MemoryReplayGuard } from './store/MemoryReplayGuard.js';
 import { RedisConnection } from './store/RedisConnection.js';
 import type { ReplayGuard } from './store/ReplayGuard.js';
@@ -176,6 +177,12 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     openRoom,
     chainTimeoutMs: config.chain.timeoutMs,
   });
+  const sessions = createSessionService({
+    auth: config.auth,
+    verifier,
+    usedNonces: replayGuard('siws-nonce'),
+    redis,
+  });
   const accountLimiter = createAccountRateLimiter({
     windowMs: config.rateLimit.accountWindowMs,
     limit: config.rateLimit.accountMaxRequests,
@@ -191,6 +198,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     rooms: roomViews,
     ready: () => rooms.available,
     clients,
+    sessions,
     accountLimiter,
     webhooks,
     metrics,
@@ -206,6 +214,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
         rooms: rooms.size,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
         now: Date.now(),
+        sessionStore: sessions.storeKind,
       }),
   });
 
@@ -229,6 +238,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     hub,
     authenticator,
     clients,
+    sessions,
     logger,
   });
 

@@ -54,6 +54,13 @@ export interface Config {
   };
   readonly auth: {
     readonly signatureMaxAgeMs: number;
+    /** Domains a Sign-In with Substrate message may name (`host[:port]`, lower case). */
+    readonly domains: readonly string[];
+    /** HMAC secret of access tokens, refresh tokens and nonces. */
+    readonly tokenSecret: string;
+    readonly accessTokenTtlSeconds: number;
+    readonly refreshTokenTtlSeconds: number;
+    readonly nonceTtlSeconds: number;
   };
   readonly log: {
     readonly level: LogLevel;

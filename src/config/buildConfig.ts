@@ -1,5 +1,11 @@
 import type { Config } from './Config.js';
-import { DEV_LIVEKIT_API_KEY, DEV_LIVEKIT_API_SECRET, DEV_LIVEKIT_URL } from './configDefaults.js';
+import {
+  DEV_AUTH_DOMAINS,
+  DEV_AUTH_TOKEN_SECRET,
+  DEV_LIVEKIT_API_KEY,
+  DEV_LIVEKIT_API_SECRET,
+  DEV_LIVEKIT_URL,
+} from './configDefaults.js';
 import type { Env } from './envSchema.js';
 
 /**
@@ -38,6 +44,11 @@ export function buildConfig(env: Env): Config {
     cors: env.CORS_ORIGIN ?? { anyOrigin: true, origins: [] },
     auth: {
       signatureMaxAgeMs: env.SIGNATURE_MAX_AGE_MS,
+      domains: env.AUTH_DOMAINS ?? DEV_AUTH_DOMAINS,
+      tokenSecret: env.AUTH_TOKEN_SECRET ?? DEV_AUTH_TOKEN_SECRET,
+      accessTokenTtlSeconds: env.AUTH_ACCESS_TOKEN_TTL,
+      refreshTokenTtlSeconds: env.AUTH_REFRESH_TOKEN_TTL,
+      nonceTtlSeconds: env.AUTH_NONCE_TTL,
     },
     log: {
       level: env.LOG_LEVEL,

@@ -31,6 +31,26 @@ export const DEFAULT_SIGNATURE_MAX_AGE_MS = 5 * 60 * 1000;
 export const MIN_SIGNATURE_MAX_AGE_MS = 1000;
 export const MAX_SIGNATURE_MAX_AGE_MS = 60 * 60 * 1000;
 
+/**
+ * Sign-In with Substrate sessions. The dev secret signs access tokens outside production only;
+ * production needs its own (a short HMAC secret can be brute-forced offline from one token).
+ */
+export const DEV_AUTH_TOKEN_SECRET = 'dev-session-secret-do-not-use-in-production';
+export const MIN_PRODUCTION_AUTH_TOKEN_SECRET_CHARS = 32;
+/** The API's own default address: what a local web app or test-api.sh names as its SIWS domain. */
+export const DEV_AUTH_DOMAINS: readonly string[] = ['localhost:3001', 'localhost'];
+/** Short: an access token is checked without a store round trip where the store is unreachable. */
+export const DEFAULT_AUTH_ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+export const MIN_AUTH_ACCESS_TOKEN_TTL_SECONDS = 60;
+export const MAX_AUTH_ACCESS_TOKEN_TTL_SECONDS = 60 * 60;
+export const DEFAULT_AUTH_REFRESH_TOKEN_TTL_SECONDS = 7 * 24 * 60 * 60;
+export const MIN_AUTH_REFRESH_TOKEN_TTL_SECONDS = 60 * 60;
+export const MAX_AUTH_REFRESH_TOKEN_TTL_SECONDS = 90 * 24 * 60 * 60;
+/** Time between asking for a nonce and sending the signed message (the wallet prompt is in between). */
+export const DEFAULT_AUTH_NONCE_TTL_SECONDS = 5 * 60;
+export const MIN_AUTH_NONCE_TTL_SECONDS = 30;
+export const MAX_AUTH_NONCE_TTL_SECONDS = 60 * 60;
+
 export const DEFAULT_LOG_LEVEL = 'info';
 
 /** Beyond this many hops a hop count is almost certainly a mistake. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TrustProxy } from './Config.js';
+import { parseAuthDomains } from './parseAuthDomains.js';
 import { parseCorsOrigins } from './parseCorsOrigins.js';
 import { parseDuration } from './parseDuration.js';
 import { parseTrustProxy } from './parseTrustProxy.js';
@@ -107,5 +108,13 @@ export function corsOriginsVar() {
   return envVar<{ anyOrigin: boolean; origins: readonly string[] }>((text) => {
     const result = parseCorsOrigins(text);
     return result.ok ? ok({ anyOrigin: result.anyOrigin, origins: result.origins }) : fail(result.problem);
+  });
+}
+
+/** AUTH_DOMAINS, see `parseAuthDomains`. */
+export function authDomainsVar() {
+  return envVar<readonly string[]>((text) => {
+    const result = parseAuthDomains(text);
+    return result.ok ? ok(result.domains) : fail(result.problem);
   });
 }

@@ -25,7 +25,7 @@ export function summarizeConfig(config: Config): Record<string, unknown> {
       keyPrefix: config.redis.keyPrefix,
     },
     cors: config.cors.anyOrigin ? { origins: '*' } : { origins: config.cors.origins },
-    auth: { ...config.auth },
+    auth: { ...config.auth, tokenSecret: REDACTED },
     log: { ...config.log },
     rateLimit: { ...config.rateLimit },
     metrics: { token: config.metrics.token === undefined ? '(not set)' : REDACTED },

@@ -6,6 +6,7 @@ import type { HealthReport } from '../observability/healthReport.js';
 import type { Metrics } from '../observability/Metrics.js';
 import { buildProtocolDocument } from '../realtime/protocolDocument.js';
 import type { RoomViews } from '../rooms/RoomViews.js';
+import type { SessionService } from '../sessions/SessionService.js';
 import type { TokenService } from '../tokens/TokenService.js';
 import { createHttpApp, type HttpAppConfig } from './createHttpApp.js';
 import type { RateLimitStoreFactory } from './middleware/rateLimits.js';
@@ -16,6 +17,8 @@ import { healthRouter } from './routes/healthRouter.js';
 import { mountLiveKitWebhook } from './routes/livekitWebhookRoute.js';
 import { livestreamRouter } from './routes/livestreamRouter.js';
 import { mountMetrics } from './routes/metricsRoute.js';
+import { sessionRouter } from './routes/sessionRouter.js';
+import { tokenSourceRouter } from './routes/tokenSourceRouter.js';
 
 export const API_BASE_PATH = '/api/livestream';
 export const API_VERSION = '1.0.0';
@@ -24,6 +27,8 @@ export interface AppDeps {
   config: HttpAppConfig;
   logger: Logger;
   tokens: TokenService;
+  /** Sign-in sessions: `/auth/*`, Bearer access tokens, the LiveKit token endpoint. */
+  sessions: SessionService;
   rooms: RoomViews;
   /** Ready for traffic: the chain is connected and the room index loaded. */
   ready: () => boolean;
@@ -70,6 +75,14 @@ export function createApp(deps: AppDeps): Express {
           rooms: deps.rooms,
           accountLimiter: deps.accountLimiter,
           signatureFailures,
+          metrics: deps.metrics,
+          sessions: deps.sessions,
+        }),
+        sessionRouter({ sessions: deps.sessions, accountLimiter: deps.accountLimiter, signatureFailures }),
+        tokenSourceRouter({
+          tokens: deps.tokens,
+          sessions: deps.sessions,
+          accountLimiter: deps.accountLimiter,
           metrics: deps.metrics,
         }),
       );

@@ -7,8 +7,11 @@ import {
   ErrorResponse,
   HealthResponse,
   LeaveResponse,
+  NonceResponse,
   ProbeResponse,
+  SessionResponse,
   TokenResponse,
+  TokenSourceResponse,
   WebhookResponse,
 } from './responseSchemas.js';
 import {
@@ -19,6 +22,15 @@ import {
   ViewerLeaveBody,
   ViewerTokenBody,
 } from './schemas.js';
+import { LoginBody, LogoutBody, RefreshBody, SessionRoomBody, TokenSourceBody } from './sessionSchemas.js';
+
+/** The security scheme of sign-in session access tokens. */
+const SESSION_BEARER = 'sessionBearer';
+/** A signed endpoint takes a body signature, or instead a session's Bearer access token. */
+const SIGNATURE_OR_SESSION: Record<string, string[]>[] = [{}, { [SESSION_BEARER]: [] }];
+
+/** What a Bearer access token can be refused for. */
+const SESSION_ERRORS: ErrorCode[] = ['TOKEN_INVALID', 'TOKEN_EXPIRED', 'SESSION_REVOKED'];
 
 const SIGNED_ERRORS: ErrorCode[] = [
   'VALIDATION_ERROR',
@@ -29,6 +41,8 @@ const SIGNED_ERRORS: ErrorCode[] = [
   'UNSUPPORTED_MEDIA_TYPE',
   'RATE_LIMIT_EXCEEDED',
   'CHAIN_UNAVAILABLE',
+  ...SESSION_ERRORS,
+  'TOKEN_ADDRESS_MISMATCH',
 ];
 
 function errors(codes: readonly ErrorCode[]): RouteConfig['responses'] {
@@ -48,13 +62,22 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
+/** A signed body, or (with `Authorization: Bearer`) the same fields without signature and timestamp. */
+function signedOrSessionBody(body: z.ZodType) {
+  return {
+    description: 'signed fields; or, with a session access token as Bearer, only roomId (and type)',
+    content: { 'application/json': { schema: z.union([body, SessionRoomBody]) } },
+  };
+}
+
 function signedTokenRoute(path: string, body: z.ZodType, summary: string, extra: ErrorCode[]): RouteConfig {
   return {
     method: 'post',
     path: `/api/livestream${path}`,
     summary,
     tags: ['tokens'],
-    request: { body: { content: { 'application/json': { schema: body } } } },
+    security: SIGNATURE_OR_SESSION,
+    request: { body: signedOrSessionBody(body) },
     responses: { 200: json(TokenResponse, 'a LiveKit token'), ...errors([...SIGNED_ERRORS, ...extra]) },
   };
 }
@@ -84,8 +107,92 @@ export const API_ROUTES: RouteConfig[] = [
     path: '/api/livestream/viewer-leave',
     summary: 'A viewer leaves (viewer-count bookkeeping when LiveKit webhooks are not configured)',
     tags: ['tokens'],
-    request: { body: { content: { 'application/json': { schema: ViewerLeaveBody } } } },
+    security: SIGNATURE_OR_SESSION,
+    request: { body: signedOrSessionBody(ViewerLeaveBody) },
     responses: { 200: json(LeaveResponse, 'left'), ...errors(SIGNED_ERRORS) },
+  },
+  {
+    method: 'post',
+    path: '/api/livestream/token-source',
+    summary:
+      "LiveKit's standard token endpoint (livekit-client TokenSource.endpoint): the role comes from the chain " +
+      '(host: publisher, active co-host: camera and microphone, else viewer with the viewer checks)',
+    tags: ['tokens'],
+    security: [{ [SESSION_BEARER]: [] }],
+    request: { body: { content: { 'application/json': { schema: TokenSourceBody } } } },
+    responses: {
+      201: json(TokenSourceResponse, 'connection details'),
+      ...errors([
+        'VALIDATION_ERROR',
+        'UNAUTHORIZED',
+        ...SESSION_ERRORS,
+        'IDENTITY_MISMATCH',
+        'NOT_ROOM_HOST',
+        'VIEWER_BANNED',
+        'TICKET_REQUIRED',
+        'ROOM_NOT_FOUND',
+        'ROOM_NOT_AVAILABLE',
+        'ROOM_NOT_LIVE',
+        'RATE_LIMIT_EXCEEDED',
+        'CHAIN_UNAVAILABLE',
+      ]),
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/livestream/auth/nonce',
+    summary: 'A single-use nonce for a Sign-In with Substrate message',
+    tags: ['sessions'],
+    responses: { 200: json(NonceResponse, 'a nonce'), ...errors(['RATE_LIMIT_EXCEEDED']) },
+  },
+  {
+    method: 'post',
+    path: '/api/livestream/auth/login',
+    summary: 'Sign in with a signed SIWS message: a short-lived access token and a rotating refresh token',
+    tags: ['sessions'],
+    request: { body: { content: { 'application/json': { schema: LoginBody } } } },
+    responses: {
+      200: json(SessionResponse, 'a session'),
+      ...errors([
+        'VALIDATION_ERROR',
+        'SIWS_EXPIRED',
+        'SIWS_DOMAIN_MISMATCH',
+        'NONCE_INVALID',
+        'NONCE_REUSED',
+        'INVALID_SIGNATURE',
+        'RATE_LIMIT_EXCEEDED',
+        'SESSION_STORE_UNAVAILABLE',
+      ]),
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/livestream/auth/refresh',
+    summary: 'A new access token and refresh token for a refresh token (each refresh token works once)',
+    tags: ['sessions'],
+    request: { body: { content: { 'application/json': { schema: RefreshBody } } } },
+    responses: {
+      200: json(SessionResponse, 'the session, with new tokens'),
+      ...errors([
+        'VALIDATION_ERROR',
+        'TOKEN_INVALID',
+        'REFRESH_TOKEN_REUSED',
+        'SESSION_REVOKED',
+        'SESSION_STORE_UNAVAILABLE',
+      ]),
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/livestream/auth/logout',
+    summary: 'End a session (by its refresh token, or by its access token as Bearer)',
+    tags: ['sessions'],
+    security: SIGNATURE_OR_SESSION,
+    request: { body: { content: { 'application/json': { schema: LogoutBody } } } },
+    responses: {
+      200: json(LeaveResponse, 'ended'),
+      ...errors(['VALIDATION_ERROR', 'UNAUTHORIZED', ...SESSION_ERRORS, 'SESSION_STORE_UNAVAILABLE']),
+    },
   },
   {
     method: 'get',
@@ -178,6 +285,12 @@ export const API_ROUTES: RouteConfig[] = [
 
 export function buildOpenApiDocument(version: string): ReturnType<OpenApiGeneratorV31['generateDocument']> {
   const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', SESSION_BEARER, {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'the accessToken of a Sign-In with Substrate session (POST /api/livestream/auth/login)',
+  });
   for (const route of API_ROUTES) registry.registerPath(route);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
@@ -187,7 +300,8 @@ export function buildOpenApiDocument(version: string): ReturnType<OpenApiGenerat
       description:
         'Wallet-signed LiveKit tokens, rooms from the Stardust chain, health. Errors are {error: {code, message}}. ' +
         'Signed requests: the wallet signs `livestream:<roomId>:<timestamp>` (ms), raw or <Bytes>-wrapped; ' +
-        'each signed message is accepted once.',
+        'each signed message is accepted once. Or sign in once (Sign-In with Substrate: /auth/nonce, /auth/login) ' +
+        'and send the access token as Authorization: Bearer.',
     },
   });
 }

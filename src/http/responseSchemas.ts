@@ -16,6 +16,28 @@ export const TokenResponse = z.object({
   expiresAt: z.number().int().describe('ms since the epoch; LiveKit refreshes tokens of connected clients'),
 });
 
+/** LiveKit's standard token endpoint answer (livekit/protocol TokenSourceResponse). */
+export const TokenSourceResponse = z.object({
+  server_url: z.string().describe('LiveKit URL to connect to'),
+  participant_token: z.string().describe('LiveKit access token (JWT, HS256), identity = the session address'),
+});
+
+export const NonceResponse = z.object({
+  nonce: z.string().describe('put it in the SIWS message (Nonce:); accepted once'),
+  expiresAt: z.number().int().describe('ms since the epoch: sign in before then'),
+});
+
+export const SessionResponse = z.object({
+  tokenType: z.literal('Bearer'),
+  accessToken: z.string().describe('send as Authorization: Bearer; short-lived'),
+  accessTokenExpiresAt: z.number().int().describe('ms since the epoch'),
+  refreshToken: z
+    .string()
+    .describe('single use: POST /auth/refresh answers a new one; reusing an old one ends the session'),
+  refreshTokenExpiresAt: z.number().int().describe('ms since the epoch'),
+  address: Address,
+});
+
 export const LeaveResponse = z.object({ success: z.literal(true) });
 
 const ServiceStatus = z.enum(['connected', 'disconnected', 'disabled']);
@@ -29,6 +51,11 @@ export const HealthResponse = z.object({
     followerLagBlocks: z.number().int().min(0),
     rooms: z.number().int().min(0),
   }),
+  sessions: z
+    .object({ store: z.enum(['redis', 'memory']), shared: z.boolean(), survivesRestart: z.boolean() })
+    .describe(
+      'sign-in sessions: in Redis (all instances, survive restarts) or in memory (this instance only)',
+    ),
 });
 
 export const ProbeResponse = z.object({ status: z.string() });

@@ -24,7 +24,7 @@ const Signature = z
   .regex(/^0x(?:[0-9a-fA-F]{2}){64,66}$/, 'must be 0x-prefixed hex of 64 to 66 bytes');
 const Timestamp = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe('ms since the epoch');
 
-const DisplayName = z
+export const DisplayName = z
   .string()
   .trim()
   .min(1)

@@ -17,12 +17,19 @@ export const REDACT_PATHS: readonly string[] = [
   'req.headers["proxy-authorization"]',
   'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
-  ...['signature', 'token', 'apiSecret', 'secret', 'password', 'metricsToken'].flatMap((field) => [
-    field,
-    `*.${field}`,
-    `*.*.${field}`,
-    `*.*.*.${field}`,
-  ]),
+  ...[
+    'signature',
+    'token',
+    'apiSecret',
+    'secret',
+    'password',
+    'metricsToken',
+    // Sign-in sessions (bodies of /auth/*, LiveKit's token endpoint, the session secret).
+    'accessToken',
+    'refreshToken',
+    'participant_token',
+    'tokenSecret',
+  ].flatMap((field) => [field, `*.${field}`, `*.*.${field}`, `*.*.*.${field}`]),
 ];
 
 export interface CreateLoggerOptions {

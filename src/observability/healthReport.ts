@@ -10,6 +10,8 @@ export interface HealthInputs {
   rooms: number;
   uptimeSeconds: number;
   now: number;
+  /** Where sign-in sessions live. */
+  sessionStore: 'redis' | 'memory';
 }
 
 export interface HealthReport {
@@ -18,6 +20,8 @@ export interface HealthReport {
   uptimeSeconds: number;
   services: { chain: ServiceStatus; livekit: ServiceStatus; redis: ServiceStatus };
   chain: { finalizedBlock: number | null; followerLagBlocks: number; rooms: number };
+  /** Redis: every instance sees every session and they survive restarts; memory: neither. */
+  sessions: { store: 'redis' | 'memory'; shared: boolean; survivesRestart: boolean };
 }
 
 /**
@@ -37,6 +41,11 @@ export function healthReport(inputs: HealthInputs): HealthReport {
       finalizedBlock: inputs.finalizedBlock,
       followerLagBlocks: inputs.followerLagBlocks,
       rooms: inputs.rooms,
+    },
+    sessions: {
+      store: inputs.sessionStore,
+      shared: inputs.sessionStore === 'redis',
+      survivesRestart: inputs.sessionStore === 'redis',
     },
   };
 }

@@ -3,10 +3,12 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { ZodError } from 'zod';
+import type { Account } from '../auth/parseAccount.js';
 import type { SignedMessageAuthenticator } from '../auth/SignedMessageAuthenticator.js';
 import { authMessage } from '../auth/signedMessages.js';
 import type { ClientPolicy } from '../clients/clientPolicy.js';
 import { AppError } from '../errors/AppError.js';
+import type { SessionService } from '../sessions/SessionService.js';
 import { ClientConnection } from './ClientConnection.js';
 import { ClientFrame, CloseCode, type WsErrorCode } from './protocol.js';
 import type { RealtimeHub } from './RealtimeHub.js';
@@ -25,6 +27,8 @@ export interface WebSocketGatewayOptions {
   authenticator: SignedMessageAuthenticator;
   /** The same client-address and Origin policy as the HTTP API's. */
   clients: ClientPolicy;
+  /** Checks `{type: "auth", token}` frames (a sign-in session's access token). */
+  sessions: Pick<SessionService, 'authenticate'>;
   logger: Logger;
   heartbeatMs?: number;
   maxConnectionsPerIp?: number;
@@ -181,7 +185,8 @@ export class WebSocketGateway {
         });
       case 'auth': {
         // Budgets before the signature check: past them the connection is closed with a hint.
-        const waitSeconds = this.#signIns.take(conn.ip, frame.address);
+        // A session token stands for its account until verified (the check is one HMAC).
+        const waitSeconds = this.#signIns.take(conn.ip, frame.address ?? frame.token ?? '');
         if (waitSeconds > 0) {
           conn.close(CloseCode.TooManyRequests, `too many sign-ins: retry after ${waitSeconds} s`);
           return;
@@ -204,12 +209,22 @@ export class WebSocketGateway {
 
   async #authenticate(conn: ClientConnection, frame: Extract<ClientFrame, { type: 'auth' }>): Promise<void> {
     try {
-      const account = await this.#auth.authenticate({
-        address: frame.address,
-        signature: frame.signature,
-        timestamp: frame.timestamp,
-        message: authMessage(frame.timestamp),
-      });
+      const { token, address, signature, timestamp } = frame;
+      let account: Account;
+      if (token !== undefined) account = await this.#options.sessions.authenticate(token);
+      else if (address !== undefined && signature !== undefined && timestamp !== undefined) {
+        account = await this.#auth.authenticate({
+          address,
+          signature,
+          timestamp,
+          message: authMessage(timestamp),
+        });
+      } else
+        return this.#error(
+          conn,
+          'VALIDATION_ERROR',
+          'send either token, or address, signature and timestamp',
+        );
       if (conn.closed) return;
       this.#hub.authenticate(conn, account.address);
       conn.send(frameOf({ type: 'auth:ok', address: account.address }));

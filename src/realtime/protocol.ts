@@ -4,13 +4,36 @@ import { EVENT_ID_PATTERN } from './chainEventMessage.js';
 
 const RoomId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-export const ClientFrame = z.discriminatedUnion('type', [
-  z.object({
+/** Sign-in session access tokens are ~330 characters. */
+const MAX_ACCESS_TOKEN_CHARS = 2048;
+
+/** `auth` signs in with a signed message (address, signature, timestamp) or a session token. */
+const AuthFrame = z
+  .object({
     type: z.literal('auth'),
-    address: z.string().min(1).max(100),
-    signature: z.string().regex(/^0x(?:[0-9a-fA-F]{2}){64,66}$/),
-    timestamp: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  }),
+    address: z.string().min(1).max(100).optional(),
+    signature: z
+      .string()
+      .regex(/^0x(?:[0-9a-fA-F]{2}){64,66}$/)
+      .optional(),
+    timestamp: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+    token: z
+      .string()
+      .min(1)
+      .max(MAX_ACCESS_TOKEN_CHARS)
+      .optional()
+      .describe('a sign-in session access token'),
+  })
+  .describe('either token, or address + signature + timestamp')
+  .superRefine((frame, ctx) => {
+    const signed = [frame.address, frame.signature, frame.timestamp].filter((v) => v !== undefined).length;
+    if (frame.token !== undefined ? signed > 0 : signed < 3) {
+      ctx.addIssue({ code: 'custom', message: 'send either token, or address, signature and timestamp' });
+    }
+  });
+
+export const ClientFrame = z.discriminatedUnion('type', [
+  AuthFrame,
   z.object({
     type: z.literal('join-room'),
     roomId: RoomId,

@@ -37,10 +37,17 @@ export interface VerifiedRoomRequest {
   verified: VerifiedMessage;
 }
 
-export interface TokenRequest extends VerifiedRoomRequest {
+/** A request whose caller is already known: a sign-in session's access token was verified. */
+export interface SessionRoomRequest {
+  roomId: number;
+  caller: Account;
+}
+
+/** A token request, its caller proved by a signature or by a session. */
+export type TokenRequest = (VerifiedRoomRequest | SessionRoomRequest) & {
   /** Shown to others in LiveKit; validated at the edge. Default: the shortened address. */
   displayName?: string;
-}
+};
 
 export interface TokenServiceOptions {
   authenticator: SignedMessageAuthenticator;
@@ -169,14 +176,14 @@ export class TokenService {
     return token;
   }
 
-  async leaveAsViewer(request: VerifiedRoomRequest): Promise<void> {
-    const caller = await this.#auth.consume(request.verified);
+  async leaveAsViewer(request: VerifiedRoomRequest | SessionRoomRequest): Promise<void> {
+    const caller = 'caller' in request ? request.caller : await this.#auth.consume(request.verified);
     this.#presence.leave(request.roomId, caller.address);
   }
 
-  async #authenticate(request: VerifiedRoomRequest): Promise<Account> {
+  async #authenticate(request: VerifiedRoomRequest | SessionRoomRequest): Promise<Account> {
     this.#ensureChain();
-    return this.#auth.consume(request.verified);
+    return 'caller' in request ? request.caller : this.#auth.consume(request.verified);
   }
 
   #room(roomId: number): ChainRoom | undefined {

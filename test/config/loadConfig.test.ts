@@ -3,6 +3,7 @@ import { ConfigError } from '../../src/config/ConfigError.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
 
 const PRODUCTION_SECRET = 'a-production-secret-of-at-least-32-characters';
+const SESSION_SECRET = 'a-session-secret-of-at-least-32-characters!';
 
 /** A production environment that passes every guard rail. */
 function productionEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -13,6 +14,8 @@ function productionEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     LIVEKIT_API_KEY: 'APIprodkey',
     LIVEKIT_API_SECRET: PRODUCTION_SECRET,
     CORS_ORIGIN: 'https://app.example.com',
+    AUTH_DOMAINS: 'app.example.com',
+    AUTH_TOKEN_SECRET: SESSION_SECRET,
     ...overrides,
   };
 }
@@ -51,7 +54,14 @@ describe('loadConfig', () => {
       },
       redis: { url: undefined, keyPrefix: 'livestream:' },
       cors: { anyOrigin: true, origins: [] },
-      auth: { signatureMaxAgeMs: 300_000 },
+      auth: {
+        signatureMaxAgeMs: 300_000,
+        domains: ['localhost:3001', 'localhost'],
+        tokenSecret: 'dev-session-secret-do-not-use-in-production',
+        accessTokenTtlSeconds: 900,
+        refreshTokenTtlSeconds: 604_800,
+        nonceTtlSeconds: 300,
+      },
       log: { level: 'info' },
       rateLimit: {
         ipWindowMs: 60_000,
@@ -95,6 +105,10 @@ describe('loadConfig', () => {
         BODY_LIMIT_BYTES: '32768',
         METRICS_TOKEN: 'a-long-metrics-token',
         SHUTDOWN_TIMEOUT_MS: '5000',
+        AUTH_DOMAINS: 'App.Example.com, localhost:5173',
+        AUTH_ACCESS_TOKEN_TTL: '5m',
+        AUTH_REFRESH_TOKEN_TTL: '30d',
+        AUTH_NONCE_TTL: '2m',
       }),
     );
     expect(config.nodeEnv).toBe('production');
@@ -125,7 +139,14 @@ describe('loadConfig', () => {
       anyOrigin: false,
       origins: ['https://app.example.com', 'https://admin.example.com:8443'],
     });
-    expect(config.auth.signatureMaxAgeMs).toBe(60_000);
+    expect(config.auth).toEqual({
+      signatureMaxAgeMs: 60_000,
+      domains: ['app.example.com', 'localhost:5173'],
+      tokenSecret: SESSION_SECRET,
+      accessTokenTtlSeconds: 300,
+      refreshTokenTtlSeconds: 30 * 86_400,
+      nonceTtlSeconds: 120,
+    });
     expect(config.log.level).toBe('debug');
     expect(config.rateLimit).toEqual({
       ipWindowMs: 30_000,
@@ -183,6 +204,25 @@ describe('loadConfig', () => {
       expect(problems.join()).not.toContain('hunter2');
     });
 
+    it('requires a session secret of its own and the sign-in domains', () => {
+      expect(problemsOf(productionEnv({ AUTH_TOKEN_SECRET: undefined, AUTH_DOMAINS: undefined }))).toEqual([
+        'AUTH_TOKEN_SECRET: is required in production (it signs session tokens)',
+        'AUTH_DOMAINS: is required in production: the domains apps sign in from',
+      ]);
+      expect(
+        problemsOf(productionEnv({ AUTH_TOKEN_SECRET: 'dev-session-secret-do-not-use-in-production' })),
+      ).toEqual(['AUTH_TOKEN_SECRET: is the development default and is refused in production']);
+      const short = problemsOf(productionEnv({ AUTH_TOKEN_SECRET: 'hunter2-short' }));
+      expect(short).toEqual(['AUTH_TOKEN_SECRET: must be at least 32 characters in production']);
+      expect(short.join()).not.toContain('hunter2');
+    });
+
+    it('refuses AUTH_DOMAINS entries that are not domains', () => {
+      expect(problemsOf({ AUTH_DOMAINS: 'https://app.example.com,ok.example, a b' })).toEqual([
+        "AUTH_DOMAINS: expected a comma list of domains like app.example.com or localhost:5173 (no scheme, no path); invalid: 'https://app.example.com', 'a b'",
+      ]);
+    });
+
     it('requires CORS_ORIGIN and refuses *', () => {
       expect(problemsOf(productionEnv({ CORS_ORIGIN: undefined }))).toEqual([
         'CORS_ORIGIN: is required in production: a comma list of the allowed origins',
@@ -222,9 +262,11 @@ describe('loadConfig', () => {
         'LIVEKIT_API_KEY',
         'LIVEKIT_API_SECRET',
         'CORS_ORIGIN',
+        'AUTH_TOKEN_SECRET',
+        'AUTH_DOMAINS',
       ]),
     );
-    expect(problems).toHaveLength(9);
+    expect(problems).toHaveLength(11);
   });
 
   it('lists the problems in the error message', () => {

@@ -16,6 +16,8 @@ const PRODUCTION = {
   CORS_ORIGIN: 'https://app.example.com',
   REDIS_URL: 'rediss://default:redis-password@redis.example.com:6380',
   METRICS_TOKEN: 'metrics-token-0123456789',
+  AUTH_DOMAINS: 'app.example.com',
+  AUTH_TOKEN_SECRET: 'session-secret-0123456789-0123456789',
 };
 
 function run(argv: string[], env: NodeJS.ProcessEnv) {
@@ -40,8 +42,14 @@ describe('validate-config', () => {
     expect(summary.livekit?.apiKey).toBe('APIprodkey');
     expect(summary.livekit?.apiSecret).toBe('[redacted]');
     expect(summary.metrics?.token).toBe('[redacted]');
+    expect(summary.auth?.tokenSecret).toBe('[redacted]');
     expect(summary.redis?.url).toBe('rediss://default:redacted@redis.example.com:6380');
-    for (const secret of [SECRET, 'redis-password', 'metrics-token-0123456789'])
+    for (const secret of [
+      SECRET,
+      'redis-password',
+      'metrics-token-0123456789',
+      'session-secret-0123456789-0123456789',
+    ])
       expect(out).not.toContain(secret);
   });
 
@@ -54,7 +62,7 @@ describe('validate-config', () => {
     });
     expect(code).toBe(1);
     expect(out).toBe('');
-    expect(err).toContain('config invalid (6 problems):');
+    expect(err).toContain('config invalid (8 problems):');
     for (const variable of [
       'PORT',
       'CHAIN_WS_ENDPOINT',

@@ -33,16 +33,17 @@ describe('CORS', () => {
       }
     });
 
-    it('answers the preflight of a listed origin', async () => {
+    it('answers the preflight of a listed origin, Authorization (session Bearer tokens) included', async () => {
       const res = await request(app)
         .options('/ping')
         .set('Origin', 'https://admin.example.com')
         .set('Access-Control-Request-Method', 'POST')
-        .set('Access-Control-Request-Headers', 'content-type')
+        .set('Access-Control-Request-Headers', 'content-type,authorization')
         .expect(204);
       expect(res.headers['access-control-allow-origin']).toBe('https://admin.example.com');
       expect(res.headers['access-control-allow-methods']).toBe('GET,HEAD,POST');
-      expect(res.headers['access-control-allow-headers']).toBe('Content-Type,X-Request-Id');
+      expect(res.headers['access-control-allow-headers']).toBe('Content-Type,Authorization,X-Request-Id');
+      expect(res.headers['access-control-allow-credentials']).toBeUndefined();
     });
 
     it('gives the preflight of an unlisted origin no CORS headers', async () => {

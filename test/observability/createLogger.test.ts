@@ -31,6 +31,9 @@ describe('createLogger', () => {
         livekit: { apiSecret: 'api-secret', apiKey: 'APIkey' },
         config: { livekit: { apiSecret: 'nested-api-secret' }, metrics: { token: 'm-secret' } },
         secret: 's-secret',
+        session: { accessToken: 'at-secret', refreshToken: 'rt-secret' },
+        res: { body: { participant_token: 'pt-secret' } },
+        auth: { tokenSecret: 'ts-secret' },
       },
       'request',
     );
@@ -45,6 +48,10 @@ describe('createLogger', () => {
       'api-secret',
       'm-secret',
       's-secret',
+      'at-secret',
+      'rt-secret',
+      'pt-secret',
+      'ts-secret',
     ]) {
       expect(text).not.toContain(secret);
     }

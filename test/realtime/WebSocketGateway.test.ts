@@ -1,10 +1,12 @@
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { u8aToHex } from '@polkadot/util';
 import { encodeAddress } from '@polkadot/util-crypto';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../src/realtime/protocol.js';
 import { WS_SIGN_INS_PER_ACCOUNT } from '../../src/realtime/SignInBudget.js';
 import { WS_MAX_PAYLOAD_BYTES } from '../../src/realtime/WebSocketGateway.js';
+import { signIn } from '../support/SiwsSigner.js';
 import { startTestGateway, type TestGateway } from '../support/startTestGateway.js';
 import { startTestService, type TestService } from '../support/startTestService.js';
 import { testPair } from '../support/testPair.js';
@@ -172,6 +174,47 @@ describe('WebSocketGateway', () => {
       expect(await other.nextOfType('room:joined')).toMatchObject({ roomId: 3, viewers: 0 });
       await member.settle();
       expect(member.all((m) => m.type === 'viewer:joined')).toEqual([]);
+    });
+  });
+
+  describe('auth with a sign-in session', () => {
+    it('answers {type: "auth", token} with auth:ok for the session address, and counts it in presence', async () => {
+      const pair = testPair('ed25519', 'GatewaySession');
+      const session = await signIn(service.server, pair, { wrapped: true });
+      const client = await connect();
+      client.send({ type: 'auth', token: session.accessToken });
+      expect(await client.nextOfType('auth:ok')).toEqual({ type: 'auth:ok', address: pair.address });
+      const watcher = await connect();
+      watcher.send({ type: 'join-room', roomId: 3 });
+      await watcher.nextOfType('room:joined');
+      client.send({ type: 'join-room', roomId: 3 });
+      expect(await watcher.nextOfType('viewer:joined')).toMatchObject({ roomId: 3, address: pair.address });
+    });
+
+    it('refuses tampered, ended and mixed token frames; the connection stays anonymous and open', async () => {
+      const pair = testPair('sr25519', 'GatewaySessionBad');
+      const session = await signIn(service.server, pair);
+      const client = await connect();
+      client.send({ type: 'auth', token: `${session.accessToken}x` });
+      expect(await client.nextOfType('error')).toEqual({
+        type: 'error',
+        code: 'AUTH_FAILED',
+        message: expect.stringContaining('TOKEN_INVALID'),
+      });
+      client.send({ type: 'auth', token: session.accessToken, address: pair.address });
+      expect(await client.nextOfType('error')).toMatchObject({ code: 'VALIDATION_ERROR' });
+      await request(service.server)
+        .post('/api/livestream/auth/logout')
+        .send({ refreshToken: session.refreshToken })
+        .expect(200);
+      client.send({ type: 'auth', token: session.accessToken });
+      expect(await client.nextOfType('error')).toEqual({
+        type: 'error',
+        code: 'AUTH_FAILED',
+        message: expect.stringContaining('SESSION_REVOKED'),
+      });
+      client.send({ type: 'ping' });
+      await client.nextOfType('pong');
     });
   });
 

@@ -6,10 +6,13 @@ import { verifySignature } from '../../src/auth/verifySignature.js';
 import type { ChainRooms } from '../../src/chain/ChainRooms.js';
 import { clientPolicy } from '../../src/clients/clientPolicy.js';
 import type { Config } from '../../src/config/Config.js';
+import { loadConfig } from '../../src/config/loadConfig.js';
 import { ViewerPresence } from '../../src/presence/ViewerPresence.js';
 import { RealtimeHub, type RealtimeHubOptions } from '../../src/realtime/RealtimeHub.js';
 import { WebSocketGateway, type WebSocketGatewayOptions } from '../../src/realtime/WebSocketGateway.js';
 import { RoomViews } from '../../src/rooms/RoomViews.js';
+import { createSessionService } from '../../src/sessions/createSessionService.js';
+import type { SessionService } from '../../src/sessions/SessionService.js';
 import { MemoryReplayGuard } from '../../src/store/MemoryReplayGuard.js';
 
 const SIGNATURE_MAX_AGE_MS = 5 * 60_000;
@@ -29,6 +32,8 @@ export interface TestGateway {
   wsUrl: string;
   hub: RealtimeHub;
   presence: ViewerPresence;
+  /** The sessions whose access tokens `{type: "auth", token}` frames carry (in memory, test config). */
+  sessions: SessionService;
   close(): Promise<void>;
 }
 
@@ -46,13 +51,24 @@ export async function startTestGateway(options: StartTestGatewayOptions): Promis
     ...options.hub,
   });
   const { cors, ...limits } = options.gateway ?? {};
+  const verifier = {
+    verify: async (m: Uint8Array, s: Uint8Array, a: Uint8Array) => verifySignature(m, s, a),
+    close: async () => undefined,
+  };
+  const sessions = createSessionService({
+    auth: loadConfig({ NODE_ENV: 'test' }).auth,
+    verifier,
+    usedNonces: new MemoryReplayGuard(),
+    redis: undefined,
+  });
   const gateway = new WebSocketGateway({
     hub,
     authenticator: new SignedMessageAuthenticator({
-      verifier: { verify: async (m, s, a) => verifySignature(m, s, a), close: async () => undefined },
+      verifier,
       replayGuard: new MemoryReplayGuard(),
       maxAgeMs: SIGNATURE_MAX_AGE_MS,
     }),
+    sessions,
     logger: options.logger,
     ...limits,
     clients: clientPolicy({
@@ -68,6 +84,7 @@ export async function startTestGateway(options: StartTestGatewayOptions): Promis
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     hub,
     presence,
+    sessions,
     close: async () => {
       gateway.close();
       for (const conn of hub.connections()) conn.socket.terminate();

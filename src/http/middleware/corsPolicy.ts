@@ -5,7 +5,8 @@ import type { ClientPolicy } from '../../clients/clientPolicy.js';
 /** How long browsers may cache a preflight answer. */
 const PREFLIGHT_MAX_AGE_SECONDS = 10 * 60;
 const ALLOWED_METHODS = ['GET', 'HEAD', 'POST'];
-const ALLOWED_HEADERS = ['Content-Type', 'X-Request-Id'];
+/** Authorization carries sign-in session access tokens (Bearer); it is a header, never a cookie. */
+const ALLOWED_HEADERS = ['Content-Type', 'Authorization', 'X-Request-Id'];
 const EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy'];
 
 export interface CorsPolicyOptions {
@@ -17,8 +18,8 @@ export interface CorsPolicyOptions {
  * CORS from an exact allow-list: a listed origin is echoed with `Vary: Origin`, any other origin
  * gets no `Access-Control-Allow-Origin`. "Any origin" (development only; config refuses it in
  * production) is a literal `*`. Credentials are never allowed: the API authenticates by wallet
- * signature in the body, so nothing ambient (cookies) must ride along cross-site, and a reflected
- * origin with credentials would let any site read responses.
+ * signature in the body or a Bearer token the app sets itself, so nothing ambient (cookies) must
+ * ride along cross-site, and a reflected origin with credentials would let any site read responses.
  */
 export function corsPolicy(options: CorsPolicyOptions): RequestHandler {
   const { clients } = options;

@@ -2,12 +2,19 @@ import { type RequestHandler, type Response, Router } from 'express';
 import type { z } from 'zod';
 import { parseAccount } from '../../auth/parseAccount.js';
 import { AppError } from '../../errors/AppError.js';
+import type { CoHostMedia } from '../../livekit/stagePermission.js';
 import type { MintedToken } from '../../livekit/TokenMinter.js';
 import type { Metrics } from '../../observability/Metrics.js';
 import type { RoomViews } from '../../rooms/RoomViews.js';
-import type { SignedRoomRequest, TokenService, VerifiedRoomRequest } from '../../tokens/TokenService.js';
+import type {
+  SessionRoomRequest,
+  SignedRoomRequest,
+  TokenService,
+  VerifiedRoomRequest,
+} from '../../tokens/TokenService.js';
 import { setRateLimitAccount } from '../middleware/rateLimits.js';
 import type { SignatureFailureLimit } from '../middleware/SignatureFailureLimit.js';
+import { type SessionAuthenticator, sessionCaller } from '../middleware/sessionCaller.js';
 import {
   CoHostTokenBody,
   PublisherTokenBody,
@@ -16,6 +23,7 @@ import {
   ViewerLeaveBody,
   ViewerTokenBody,
 } from '../schemas.js';
+import { SessionRoomBody } from '../sessionSchemas.js';
 
 export interface LivestreamRouterDeps {
   tokens: TokenService;
@@ -25,6 +33,8 @@ export interface LivestreamRouterDeps {
   /** Failed signature checks per client IP. */
   signatureFailures: SignatureFailureLimit;
   metrics: Metrics;
+  /** Verifies `Authorization: Bearer` session tokens, accepted instead of a body signature. */
+  sessions: SessionAuthenticator;
 }
 
 const BODY = 'parsedBody';
@@ -33,6 +43,7 @@ interface SignedRoute {
   tokens: TokenService;
   accountLimiter: RequestHandler;
   signatureFailures: SignatureFailureLimit;
+  sessions: SessionAuthenticator;
   /** Token requests need the chain's facts: refused before the signature check while it is unknown. */
   needsChain: boolean;
   /** Told of every request the verification refuses (token metrics count refusals by code). */
@@ -44,13 +55,26 @@ interface SignedRoute {
  * proved to hold: a bad signature counts against the client's IP (whose budget, once spent, refuses
  * its signed requests before any crypto), never against the account it names, so no one can lock
  * another account out. The message is used by the handler, after the account limit: a request refused
- * there can be sent again.
+ * there can be sent again. With `Authorization: Bearer`, the session's access token names the caller
+ * instead (its check is one HMAC), and the body needs no signature.
  */
 function signedRequest<S extends z.ZodType<SignedRoomRequest>>(
   schema: S,
   route: SignedRoute,
 ): RequestHandler[] {
-  const parse: RequestHandler = (req, res, next) => {
+  const parse: RequestHandler = async (req, res, next) => {
+    const caller = await sessionCaller(route.sessions, req);
+    if (caller !== undefined) {
+      const { address, ...body } = SessionRoomBody.parse(req.body);
+      if (address !== undefined && parseAccount(address)?.address !== caller.address) {
+        throw new AppError('TOKEN_ADDRESS_MISMATCH', 'the access token is for another address');
+      }
+      const session: SessionBody = { ...body, caller };
+      res.locals[BODY] = session;
+      setRateLimitAccount(res, caller.address);
+      next();
+      return;
+    }
     const body = schema.parse(req.body);
     const account = parseAccount(body.address);
     if (!account)
@@ -60,7 +84,11 @@ function signedRequest<S extends z.ZodType<SignedRoomRequest>>(
     next();
   };
   const verify: RequestHandler = async (req, res, next) => {
-    const body = bodyOf<SignedRoomRequest>(res);
+    const body = bodyOf<SignedRoomRequest | SessionRoomRequest>(res);
+    if ('caller' in body) {
+      next();
+      return;
+    }
     try {
       const verified = await route.tokens.verify(body, { needsChain: route.needsChain });
       res.locals[BODY] = { ...body, verified };
@@ -77,8 +105,11 @@ function signedRequest<S extends z.ZodType<SignedRoomRequest>>(
   return [parse, route.signatureFailures.gate, verify, route.accountLimiter];
 }
 
-/** A signed body after `signedRequest`: parsed, and its signature verified. */
-type Verified<S extends z.ZodType> = z.output<S> & VerifiedRoomRequest;
+/** A body after `signedRequest`: parsed, and its signature verified (or its session's token). */
+type Verified<S extends z.ZodType> = (z.output<S> & VerifiedRoomRequest) | SessionBody;
+
+/** A body of a request with a session's access token (its `media` matters to co-host tokens only). */
+type SessionBody = SessionRoomRequest & { media: CoHostMedia };
 
 function bodyOf<T>(res: { locals: Record<string, unknown> }): T {
   return res.locals[BODY] as T;
@@ -93,6 +124,7 @@ export function livestreamRouter(deps: LivestreamRouterDeps): Router {
     tokens,
     accountLimiter: deps.accountLimiter,
     signatureFailures: deps.signatureFailures,
+    sessions: deps.sessions,
     needsChain: role !== undefined,
     refused:
       role === undefined ? () => {} : (error) => metrics.tokens.inc({ role, outcome: outcomeOf(error) }),

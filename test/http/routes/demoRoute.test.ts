@@ -39,7 +39,12 @@ describe('GET /demo', () => {
 
     beforeAll(async () => {
       service = await startTestService({
-        env: { NODE_ENV: 'production', CORS_ORIGIN: 'https://app.example.com' },
+        env: {
+          NODE_ENV: 'production',
+          CORS_ORIGIN: 'https://app.example.com',
+          AUTH_DOMAINS: 'app.example.com',
+          AUTH_TOKEN_SECRET: 'a-session-secret-of-at-least-32-characters',
+        },
         livekit: { apiKey: 'demo-test-key', apiSecret: 'a-production-like-secret-of-some-length' },
       });
     });

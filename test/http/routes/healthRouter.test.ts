@@ -48,6 +48,8 @@ describe('health and chain outages (full service on the dev chain)', () => {
       finalizedBlock: service.devchain.chain.finalized.number,
       rooms: 4,
     });
+    // Without Redis, sign-in sessions live in this instance only (and a restart ends them).
+    expect(res.body.sessions).toEqual({ store: 'memory', shared: false, survivesRestart: false });
     const live = await get('/health/live');
     expect(live.status).toBe(200);
     expect(live.body).toEqual({ status: 'ok' });

@@ -8,6 +8,7 @@ import { PolkadotChainClient } from '../../src/chain/PolkadotChainClient.js';
 import type { SubmitOutcome } from '../../src/devchain/DevChain.js';
 import { UNIT } from '../../src/devchain/metadata/stardustMetadata.js';
 import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';
+import { CHAIN_DISCONNECT_NOISE, expectConsoleNoise } from '../support/consoleNoise.js';
 import { expectedDemoRoom0 } from '../support/demoRoom0.js';
 import { captureLogs } from '../support/logCapture.js';
 import { testPair } from '../support/testPair.js';
@@ -171,6 +172,7 @@ describe('PolkadotChainClient (real @polkadot/api against the dev chain)', () =>
 
 describe('PolkadotChainClient with its node unreachable', () => {
   it('logs the connection error once per outage, readably, however often it retries', async () => {
+    expectConsoleNoise(CHAIN_DISCONNECT_NOISE);
     // The attack: with the node down, "chain connection error" was written every retry (once a second)
     // as `[unable to serialize…]`. A node that accepts and at once drops every connection:
     const attempts = { count: 0 };

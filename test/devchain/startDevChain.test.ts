@@ -1,5 +1,6 @@
 import type { Header } from '@polkadot/types/interfaces';
 import { describe, expect, it } from 'vitest';
+import { startDevChain } from '../../src/devchain/startDevChain.js';
 import { Collector } from './Collector.js';
 import { tx } from './polkadotAccess.js';
 import { sendTx } from './sendTx.js';
@@ -38,9 +39,8 @@ describe('startDevChain options', () => {
   });
 
   it('closes idempotently', async () => {
-    const t = await startDevChainApi();
-    await t.api.disconnect();
-    await Promise.all([t.dev.close(), t.dev.close()]);
-    await t.dev.close();
+    const dev = await startDevChain({ port: 0 });
+    await Promise.all([dev.close(), dev.close()]);
+    await dev.close();
   });
 });

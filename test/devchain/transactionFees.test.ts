@@ -5,11 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { EXISTENTIAL_DEPOSIT, UNIT } from '../../src/devchain/metadata/stardustMetadata.js';
 import { EXTRINSIC_BASE_WEIGHT, SIGNED_EXTENSIONS_WEIGHT } from '../../src/devchain/runtime/weights.js';
+import { expectConsoleNoise } from '../support/consoleNoise.js';
 import { Collector } from './Collector.js';
 import { balanceOf } from './livestreamCodecs.js';
 import { storage, tx } from './polkadotAccess.js';
 import { eventField, eventNames, findEvent, sendTx } from './sendTx.js';
 import { type DevChainApi, startDevChainApi } from './startDevChainApi.js';
+
+/** What polkadot.js logs when the pool refuses an extrinsic that cannot pay its fee (provoked on purpose). */
+const CANNOT_PAY_NOISE = /1010: Invalid Transaction: Inability to pay some fees/;
 
 /** balances.transfer_keep_alive's benchmark weight (SubstrateWeight, RocksDbWeight: 1 read, 1 write). */
 const TRANSFER_KEEP_ALIVE_REF_TIME = 38_159_000n + 25_000_000n + 100_000_000n;
@@ -145,6 +149,7 @@ describe('transaction fees', () => {
       (await tx(t.api, 'system', 'remark', '0x00').paymentInfo(who)).partialFee.toBigInt();
 
     it('refuses an account holding only the existential deposit (1010, cannot pay fees)', async () => {
+      expectConsoleNoise(CANNOT_PAY_NOISE);
       const [poor] = (await t.fundedPairs('fees-ed', ['poor'], EXISTENTIAL_DEPOSIT)) as [KeyringPair];
       const signed = await tx(t.api, 'system', 'remark', '0x00').signAsync(poor);
       // polkadot.js rewrites the node's "(e.g. …)" in the error data as ", e.g. …".
@@ -155,6 +160,7 @@ describe('transaction fees', () => {
     });
 
     it('accepts exactly the fee above the existential deposit, and refuses one planck less', async () => {
+      expectConsoleNoise(CANNOT_PAY_NOISE);
       const [probe] = (await t.fundedPairs('fees-probe', ['probe'], UNIT)) as [KeyringPair];
       const fee = await remarkFee(probe);
       const [short] = (await t.fundedPairs('fees-short', ['short'], EXISTENTIAL_DEPOSIT + fee - 1n)) as [

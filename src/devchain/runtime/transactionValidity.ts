@@ -13,6 +13,9 @@ import { MAX_BLOCK_WEIGHT } from './weights.js';
 
 /** `BlockLength::max_with_normal_ratio(5 MiB, 75%)` for the Normal class. */
 const MAX_NORMAL_BLOCK_LENGTH = 3_932_160n;
+const U64_MAX = 2n ** 64n - 1n;
+
+const clamp = (value: bigint, low: bigint, high: bigint) => (value < low ? low : value > high ? high : value);
 
 const u64 = (value: bigint) => bnToU8a(value, { bitLength: 64, isLe: true });
 const u32 = (value: number) => bnToU8a(value, { bitLength: 32, isLe: true });
@@ -22,16 +25,10 @@ const vecOfBytes = (items: Uint8Array[]) =>
 /** `ChargeTransactionPayment::get_priority` for a Normal-class extrinsic. */
 export function transactionPriority(ext: ValidExtrinsic): bigint {
   const refTime = totalWeight(callDispatchInfo(ext.call, true)).refTime;
-  const boundedWeight =
-    refTime < 1n ? 1n : refTime > MAX_BLOCK_WEIGHT.refTime ? MAX_BLOCK_WEIGHT.refTime : refTime;
-  const len = BigInt(ext.len);
-  const boundedLength = len < 1n ? 1n : len > MAX_NORMAL_BLOCK_LENGTH ? MAX_NORMAL_BLOCK_LENGTH : len;
-  const byWeight = MAX_BLOCK_WEIGHT.refTime / boundedWeight;
-  const byLength = MAX_NORMAL_BLOCK_LENGTH / boundedLength;
+  const byWeight = MAX_BLOCK_WEIGHT.refTime / clamp(refTime, 1n, MAX_BLOCK_WEIGHT.refTime);
+  const byLength = MAX_NORMAL_BLOCK_LENGTH / clamp(BigInt(ext.len), 1n, MAX_NORMAL_BLOCK_LENGTH);
   const perBlock = byWeight < byLength ? byWeight : byLength;
-  const priority = (ext.tip + 1n) * perBlock;
-  const U64_MAX = 2n ** 64n - 1n;
-  return priority > U64_MAX ? U64_MAX : priority;
+  return clamp((ext.tip + 1n) * perBlock, 0n, U64_MAX);
 }
 
 /** SCALE `Ok(ValidTransaction)`; `accountNonce` is the signer's nonce in state. */

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from './freePort.js';
 
 /** Whether `redis-server` can run here; with REQUIRE_REDIS=1 (CI) its absence is an error. */
 export function redisAvailable(): boolean {
@@ -14,15 +15,6 @@ export function redisAvailable(): boolean {
     throw new Error('REQUIRE_REDIS=1 but redis-server is not installed (apt-get install -y redis-server)');
   }
   return found;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 async function waitForPort(port: number, up: boolean): Promise<void> {
@@ -97,6 +89,11 @@ export class RedisServer {
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       { stdio: 'ignore' },
     );
+    // A test process that ends without stopping its server (a failed hook, a timeout) takes it along.
+    const child = this.#process;
+    const killChild = () => child.kill('SIGKILL');
+    process.once('exit', killChild);
+    child.once('exit', () => process.off('exit', killChild));
     await waitForPort(this.port, true);
   }
 }

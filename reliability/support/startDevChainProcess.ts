@@ -1,0 +1,71 @@
+import type { BoundedLog } from './BoundedLog.js';
+import { type ChildExit, spawnTsxProcess } from './spawnTsxProcess.js';
+
+const DEVCHAIN_READY_TIMEOUT_MS = 60_000;
+/** What `src/devchain/cli.ts` prints once it serves: "… listening on ws://127.0.0.1:PORT (…". */
+const LISTENING_PATTERN = /listening on (ws:\/\/\S+)/;
+
+export interface DevChainProcessOptions {
+  /** `--seed` (default `demo`, the scene the embedded dev chain has). */
+  seed?: string;
+  blockTimeMs?: number;
+  finalityLag?: number;
+}
+
+/** The dev chain as its own process (`src/devchain/cli.ts`), so a test can stop, hang or kill the node. */
+export interface DevChainProcess {
+  /** `ws://127.0.0.1:<port>`: the server's CHAIN_WS_ENDPOINT. */
+  readonly url: string;
+  readonly pid: number;
+  readonly log: BoundedLog;
+  readonly exited: Promise<ChildExit>;
+  /** Hang: SIGSTOP (its sockets stay open, nothing answers). */
+  pause(): void;
+  /** SIGCONT after `pause`. */
+  resume(): void;
+  /** Crash: SIGKILL, resolves once the process is gone. */
+  kill(): Promise<ChildExit>;
+  /** Graceful stop (SIGTERM). */
+  stop(): Promise<ChildExit>;
+}
+
+/** Starts the dev chain on a free port and resolves once it listens. */
+export async function startDevChainProcess(options: DevChainProcessOptions = {}): Promise<DevChainProcess> {
+  const args = ['--port', '0', '--seed', options.seed ?? 'demo'];
+  if (options.blockTimeMs !== undefined) args.push('--block-time', String(options.blockTimeMs));
+  if (options.finalityLag !== undefined) args.push('--finality-lag', String(options.finalityLag));
+  const running = spawnTsxProcess('src/devchain/cli.ts', args, {});
+
+  const listening = running.log.waitFor((line) => LISTENING_PATTERN.test(line));
+  let timer: NodeJS.Timeout | undefined;
+  const failed = Promise.race([
+    running.exited.then((exit) => `dev chain exited (code ${exit.code}, signal ${exit.signal})`),
+    new Promise<string>((resolve) => {
+      timer = setTimeout(
+        () => resolve(`dev chain not listening within ${DEVCHAIN_READY_TIMEOUT_MS} ms`),
+        DEVCHAIN_READY_TIMEOUT_MS,
+      );
+    }),
+  ]);
+  const outcome = await Promise.race([
+    listening.then((line) => ({ line })),
+    failed.then((problem) => ({ problem })),
+  ]);
+  clearTimeout(timer);
+  if ('problem' in outcome) {
+    await running.stop('SIGKILL');
+    throw new Error(`${outcome.problem}:\n${running.log.text()}`);
+  }
+  const url = LISTENING_PATTERN.exec(outcome.line)?.[1] ?? '';
+
+  return {
+    url,
+    pid: running.pid,
+    log: running.log,
+    exited: running.exited,
+    pause: () => running.child.kill('SIGSTOP'),
+    resume: () => running.child.kill('SIGCONT'),
+    kill: () => running.stop('SIGKILL'),
+    stop: () => running.stop('SIGTERM'),
+  };
+}

@@ -94,6 +94,11 @@ export class RedisServer {
     const killChild = () => child.kill('SIGKILL');
     process.once('exit', killChild);
     child.once('exit', () => process.off('exit', killChild));
-    await waitForPort(this.port, true);
+    // A missing binary is reported as an error event: without a listener it would crash the process.
+    const failed = new Promise<never>((_, reject) =>
+      child.once('error', (error) => reject(new Error(`cannot start redis-server: ${error.message}`))),
+    );
+    failed.catch(() => {}); // past start-up, a dead server shows as a closed port
+    await Promise.race([waitForPort(this.port, true), failed]);
   }
 }

@@ -16,8 +16,8 @@ export interface ReliabilityCounts {
  */
 export const RELIABILITY_SCALES = {
   ci: {
-    fuzzBodiesPerRoute: 300,
-    fuzzWsFrames: 1_500,
+    fuzzBodiesPerRoute: 100,
+    fuzzWsFrames: 1_000,
     signedAttacksPerKind: 20,
     secretRequestsPerKind: 5,
   },

@@ -15,6 +15,8 @@ import type { Config } from './config/Config.js';
 import type { RunningDevChain } from './devchain/startDevChain.js';
 import { createApp } from './http/createApp.js';
 import { createHttpServer } from './http/createHttpServer.js';
+import { defaultMaxConnections, openFileLimit } from './http/defaultMaxConnections.js';
+import { HttpConnectionGuard } from './http/HttpConnectionGuard.js';
 import { createAccountRateLimiter } from './http/middleware/rateLimits.js';
 import { httpServerComponent } from './lifecycle/httpServerComponent.js';
 import { Lifecycle } from './lifecycle/Lifecycle.js';
@@ -246,7 +248,20 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const presenceSync = redis ? new RedisPresenceSync({ redis, presence, instanceId, logger }) : undefined;
   registerComponentMetrics(metrics, { chain, follower, rooms, hub, livekitHealth, livekitActions, redis });
 
-  const server = createHttpServer(app);
+  const maxConnections = config.server.maxConnections ?? defaultMaxConnections(openFileLimit());
+  const guard = new HttpConnectionGuard({
+    clients,
+    maxConnections,
+    maxConnectionsPerIp: config.server.maxConnectionsPerIp,
+    maxInFlightPerIp: config.server.maxInFlightPerIp,
+    onRefused: (reason) => metrics.httpRefusals.inc({ reason }),
+  });
+  metrics.gauge(
+    'livestream_http_connections',
+    'Client connections open (HTTP and WebSocket)',
+    () => guard.connections,
+  );
+  const server = createHttpServer(app, guard);
   websockets.attach(server);
   server.requestTimeout = HTTP_REQUEST_TIMEOUT_MS;
   server.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
@@ -286,7 +301,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const host =
     config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-  logger.info({ url, chain: endpoint }, 'livestream backend listening');
+  logger.info({ url, chain: endpoint, maxConnections }, 'livestream backend listening');
 
   return {
     url,

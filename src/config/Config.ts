@@ -20,6 +20,12 @@ export interface Config {
     readonly trustProxy: TrustProxy;
     readonly bodyLimitBytes: number;
     readonly shutdownTimeoutMs: number;
+    /** Client connections open at once (WebSockets included); `undefined`: from the open-file limit. */
+    readonly maxConnections: number | undefined;
+    /** Connections open at once from one address (trusted proxies exempt). */
+    readonly maxConnectionsPerIp: number;
+    /** Requests of one client in progress at once; past it, 429. */
+    readonly maxInFlightPerIp: number;
   };
   readonly chain: {
     /** `undefined`: start the embedded dev chain (never in production). */

@@ -21,6 +21,9 @@ export function buildConfig(env: Env): Config {
       trustProxy: env.TRUST_PROXY,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      maxConnections: env.HTTP_MAX_CONNECTIONS,
+      maxConnectionsPerIp: env.HTTP_MAX_CONNECTIONS_PER_IP,
+      maxInFlightPerIp: env.HTTP_MAX_IN_FLIGHT_PER_IP,
     },
     chain: {
       wsEndpoint: env.CHAIN_WS_ENDPOINT,

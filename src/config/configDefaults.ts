@@ -94,6 +94,16 @@ export const MAX_CHAIN_TIMEOUT_MS = 60_000;
 export const DEFAULT_CHAIN_PROBE_INTERVAL_MS = 5_000;
 export const MIN_CHAIN_PROBE_INTERVAL_MS = 100;
 export const MAX_CHAIN_PROBE_INTERVAL_MS = 5 * 60 * 1000;
+/**
+ * Connections per address: above the WebSocket gateway's 100 per address (so a WebSocket client
+ * meets that cap, with its 4429 close, first) plus a browser's handful of HTTP connections, and
+ * generous for carrier-grade NAT.
+ */
+export const DEFAULT_HTTP_MAX_CONNECTIONS_PER_IP = 128;
+/** Requests in progress per client: far above a browser's 6 connections, far below a flood. */
+export const DEFAULT_HTTP_MAX_IN_FLIGHT_PER_IP = 64;
+export const MAX_HTTP_CONNECTIONS = 1_000_000;
+export const MAX_HTTP_IN_FLIGHT_PER_IP = 100_000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 export const MIN_SHUTDOWN_TIMEOUT_MS = 100;
 export const MAX_SHUTDOWN_TIMEOUT_MS = 5 * 60 * 1000;

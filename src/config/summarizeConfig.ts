@@ -6,7 +6,10 @@ const REDACTED = '[redacted]';
 export function summarizeConfig(config: Config): Record<string, unknown> {
   return {
     nodeEnv: config.nodeEnv,
-    server: { ...config.server },
+    server: {
+      ...config.server,
+      maxConnections: config.server.maxConnections ?? '(open-file limit minus a reserve)',
+    },
     chain: {
       wsEndpoint:
         config.chain.wsEndpoint === undefined ? '(embedded dev chain)' : redactUrl(config.chain.wsEndpoint),

@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, type Server, ServerResponse } from 'node:http';
 import type { Express } from 'express';
+import type { HttpConnectionGuard } from './HttpConnectionGuard.js';
 
 /**
  * The HTTP server for an Express app, whose requests and responses are created with the app's
@@ -15,13 +16,19 @@ import type { Express } from 'express';
  *
  * Should Node ever make these classes (which cannot be called without `new`), this falls back to a
  * plain server: correct, only without the gain.
+ *
+ * With a `guard`, its connection caps are installed and every request passes its checks first.
  */
-export function createHttpServer(app: Express): Server {
+export function createHttpServer(app: Express, guard?: HttpConnectionGuard): Server {
   const Request = withPrototype(IncomingMessage, app.request);
   const Response = withPrototype(ServerResponse, app.response);
-  return Request && Response
-    ? createServer({ IncomingMessage: Request, ServerResponse: Response }, app)
-    : createServer(app);
+  const listener = guard ? guard.handle(app) : app;
+  const server =
+    Request && Response
+      ? createServer({ IncomingMessage: Request, ServerResponse: Response }, listener)
+      : createServer(listener);
+  guard?.attach(server);
+  return server;
 }
 
 type CallableConstructor = (this: object, ...args: unknown[]) => object | undefined;

@@ -14,6 +14,7 @@ export class Metrics {
   readonly signatureSeconds: Histogram<'valid'>;
   readonly webhooks: Counter<'event' | 'outcome'>;
   readonly livekitCorrections: Counter<'kind' | 'source'>;
+  readonly httpRefusals: Counter<'reason'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'livestream_' });
@@ -47,6 +48,12 @@ export class Metrics {
       name: 'livestream_livekit_corrections_total',
       help: 'Differences between LiveKit and the chain that were corrected, by action and by who found them (reconcile, webhook)',
       labelNames: ['kind', 'source'],
+      registers: [this.registry],
+    });
+    this.httpRefusals = new Counter({
+      name: 'livestream_http_refused_total',
+      help: 'Connections refused (connections, connections_per_ip) or closed (pipelined, stalled) and requests refused with 429 (in_flight_per_ip) by the HTTP connection guard',
+      labelNames: ['reason'],
       registers: [this.registry],
     });
   }

@@ -41,6 +41,9 @@ describe('loadConfig', () => {
         trustProxy: false,
         bodyLimitBytes: 16 * 1024,
         shutdownTimeoutMs: 10_000,
+        maxConnections: undefined,
+        maxConnectionsPerIp: 128,
+        maxInFlightPerIp: 64,
       },
       chain: { wsEndpoint: undefined, devchainPort: 9944, timeoutMs: 2_000, probeIntervalMs: 5_000 },
       livekit: {
@@ -105,6 +108,9 @@ describe('loadConfig', () => {
         BODY_LIMIT_BYTES: '32768',
         METRICS_TOKEN: 'a-long-metrics-token',
         SHUTDOWN_TIMEOUT_MS: '5000',
+        HTTP_MAX_CONNECTIONS: '5000',
+        HTTP_MAX_CONNECTIONS_PER_IP: '50',
+        HTTP_MAX_IN_FLIGHT_PER_IP: '20',
         AUTH_DOMAINS: 'App.Example.com, localhost:5173',
         AUTH_ACCESS_TOKEN_TTL: '5m',
         AUTH_REFRESH_TOKEN_TTL: '30d',
@@ -118,6 +124,9 @@ describe('loadConfig', () => {
       trustProxy: 2,
       bodyLimitBytes: 32_768,
       shutdownTimeoutMs: 5000,
+      maxConnections: 5000,
+      maxConnectionsPerIp: 50,
+      maxInFlightPerIp: 20,
     });
     expect(config.chain).toEqual({
       wsEndpoint: 'wss://rpc.stardust.example',

@@ -75,6 +75,31 @@ describe('validate-config', () => {
     }
   });
 
+  it('shows the connection limits, the global one derived from the open-file limit unless set', () => {
+    const summary = (env: NodeJS.ProcessEnv) =>
+      (JSON.parse(run([], env).out.slice('config OK\n'.length)) as { server: Record<string, unknown> })
+        .server;
+    expect(summary(PRODUCTION)).toMatchObject({
+      maxConnections: '(open-file limit minus a reserve)',
+      maxConnectionsPerIp: 128,
+      maxInFlightPerIp: 64,
+    });
+    expect(summary({ ...PRODUCTION, HTTP_MAX_CONNECTIONS: '4000' }).maxConnections).toBe(4000);
+  });
+
+  it('refuses connection limits that would refuse everyone', () => {
+    const { code, err } = run([], {
+      HTTP_MAX_CONNECTIONS: '0',
+      HTTP_MAX_CONNECTIONS_PER_IP: '-1',
+      HTTP_MAX_IN_FLIGHT_PER_IP: '',
+    });
+    expect(code).toBe(1);
+    expect(err).toContain('config invalid (3 problems):');
+    expect(err).toMatch(/^ {2}- HTTP_MAX_CONNECTIONS: must be between 1 and 1000000, got 0$/m);
+    expect(err).toMatch(/^ {2}- HTTP_MAX_CONNECTIONS_PER_IP: must be a whole number/m);
+    expect(err).toMatch(/^ {2}- HTTP_MAX_IN_FLIGHT_PER_IP: is empty/m);
+  });
+
   it.each([
     ['INSTANCES', '4'],
     ['NODE_APP_INSTANCE', '0'],

@@ -2,6 +2,8 @@ import { stringToU8a, u8aToHex } from '@polkadot/util';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roomMessage } from '../../src/auth/signedMessages.js';
+import { DEFAULT_HTTP_MAX_CONNECTIONS_PER_IP } from '../../src/config/configDefaults.js';
+import { openRawSocket, socketClosed } from '../support/rawSockets.js';
 import { startTestService, type TestService } from '../support/startTestService.js';
 
 function metricValue(text: string, name: string, labels = ''): number {
@@ -68,5 +70,21 @@ describe('/metrics', () => {
     );
     expect(metricValue(after, 'livestream_rooms_indexed')).toBe(4);
     expect(after).toContain('livestream_process_resident_memory_bytes');
+  });
+
+  it('counts connections and the ones refused past the per-address cap', async () => {
+    const port = Number(new URL(service.url).port);
+    const target = { port, localAddress: '127.0.0.9' };
+    const open = [];
+    for (let i = 0; i < DEFAULT_HTTP_MAX_CONNECTIONS_PER_IP; i++) open.push(await openRawSocket(target));
+    const refused = await openRawSocket(target);
+    await socketClosed(refused);
+
+    const text = await scrape();
+    expect(metricValue(text, 'livestream_http_refused_total', 'reason="connections_per_ip"')).toBe(1);
+    expect(metricValue(text, 'livestream_http_connections')).toBeGreaterThanOrEqual(
+      DEFAULT_HTTP_MAX_CONNECTIONS_PER_IP,
+    );
+    for (const socket of open) socket.destroy();
   });
 });

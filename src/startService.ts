@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { parseAccount } from './auth/parseAccount.js';
 import { SignedMessageAuthenticator } from './auth/SignedMessageAuthenticator.js';
@@ -59,6 +60,8 @@ export interface RunningService {
   /** `http://host:port` of the API. */
   url: string;
   server: Server;
+  /** The HTTP API, which the server runs behind its connection guard. */
+  app: Express;
   /** The embedded dev chain, when no chain endpoint was configured. */
   devchain: RunningDevChain | undefined;
   chain: PolkadotChainClient;
@@ -306,6 +309,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   return {
     url,
     server,
+    app,
     devchain,
     chain,
     follower,

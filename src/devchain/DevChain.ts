@@ -4,7 +4,8 @@ import { Metadata, TypeRegistry } from '@polkadot/types';
 import type { Call, ChainProperties } from '@polkadot/types/interfaces';
 import { expandMetadata } from '@polkadot/types/metadata';
 import type { Codec } from '@polkadot/types/types';
-import { cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
+import { hexToU8a } from '@polkadot/util';
+import { blake2AsHex, cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 import { BlockStore, type Hex, type StoredBlock } from './BlockStore.js';
 import { type DevAccountName, devPairs, writeGenesis } from './genesis.js';
 import {
@@ -14,7 +15,7 @@ import {
   type StardustMetadata,
 } from './metadata/stardustMetadata.js';
 import { ExecutionContext, type RuntimeEvent } from './runtime/ExecutionContext.js';
-import { type BlockResult, Runtime, stateRoot } from './runtime/Runtime.js';
+import { type BlockResult, InvalidTransaction, Runtime, stateRoot } from './runtime/Runtime.js';
 import type { ValidExtrinsic } from './runtime/ValidExtrinsic.js';
 import { TransactionPool } from './TransactionPool.js';
 
@@ -35,9 +36,22 @@ export type ExtrinsicStatus =
   | 'future'
   | 'ready'
   | { inBlock: Hex }
+  | { retracted: Hex }
   | { finalized: Hex }
   | 'dropped'
   | 'invalid';
+
+export type ExtrinsicWatcher = (status: ExtrinsicStatus) => void;
+
+export interface NewBlockOptions {
+  /** The block to build on (default: the best head); it must descend from the finalized block. */
+  parent?: Hex;
+  /**
+   * Exactly these signed extrinsics, in order, checked against the parent's state (a refused one
+   * refuses the block). Default: the pool's ready extrinsics (those that fail are left out).
+   */
+  extrinsics?: Hex[];
+}
 
 export interface SubmitOutcome {
   blockHash: Hex;
@@ -47,13 +61,21 @@ export interface SubmitOutcome {
   events: RuntimeEvent[];
 }
 
-interface PendingExtrinsic extends ValidExtrinsic {
-  watchers: ((status: ExtrinsicStatus) => void)[];
+interface DevChainEvents {
+  /** Every imported block, fork blocks included (after it is stored, before it may become best). */
+  imported: [StoredBlock];
+  /** A new best head: a block built on the best one, or a re-org (then only the new head). */
+  newHead: [StoredBlock];
+  /** Finality moved to this block in one step; `pruned` are the fork blocks it ruled out. */
+  finalized: [StoredBlock, StoredBlock[]];
 }
 
-interface DevChainEvents {
-  newHead: [StoredBlock];
-  finalized: [StoredBlock];
+/** A dev-chain request that names a block it cannot use (unknown, pruned, or behind finality). */
+export class DevChainError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DevChainError';
+  }
 }
 
 /**
@@ -71,12 +93,13 @@ export class DevChain extends EventEmitter<DevChainEvents> {
   readonly runtime: Runtime;
   readonly pairs: Record<DevAccountName, KeyringPair>;
   readonly #options: DevChainOptions;
-  readonly #pool: TransactionPool<PendingExtrinsic>;
+  readonly #pool: TransactionPool<ValidExtrinsic>;
   #finalized: StoredBlock;
   #autoFinalize = true;
   #building: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
-  #waitingFinality = new Map<Hex, PendingExtrinsic[]>();
+  /** Watchers by extrinsic hash, until a final status (finalized, invalid, dropped). */
+  readonly #watchers = new Map<Hex, ExtrinsicWatcher[]>();
 
   private constructor(options: DevChainOptions) {
     super();
@@ -136,11 +159,11 @@ export class DevChain extends EventEmitter<DevChainEvents> {
   }
 
   /** Validates and queues an extrinsic, as `author_submitAndWatchExtrinsic` does. Throws `InvalidTransaction`. */
-  submit(hex: string, watcher?: (status: ExtrinsicStatus) => void): Hex {
+  submit(hex: string, watcher?: ExtrinsicWatcher): Hex {
     const valid = this.runtime.validate(hex);
-    const entry: PendingExtrinsic = { ...valid, watchers: watcher ? [watcher] : [] };
-    const status = this.#pool.add(entry);
-    queueMicrotask(() => this.#notify(entry, status));
+    const status = this.#pool.add(valid);
+    if (watcher) this.#watchers.set(valid.hash, [...(this.#watchers.get(valid.hash) ?? []), watcher]);
+    queueMicrotask(() => this.#notify(valid.hash, status));
     if (status === 'ready') {
       this.#promoteFuture();
       if (!this.#options.blockTimeMs) void this.produceBlock();
@@ -151,18 +174,34 @@ export class DevChain extends EventEmitter<DevChainEvents> {
   /** Future extrinsics whose nonce gap is now filled become ready; returns whether any did. */
   #promoteFuture(): boolean {
     const promoted = this.#pool.promote();
-    for (const entry of promoted) queueMicrotask(() => this.#notify(entry, 'ready'));
+    for (const entry of promoted) queueMicrotask(() => this.#notify(entry.hash, 'ready'));
     return promoted.length > 0;
   }
 
-  /** Builds the next block with every pending extrinsic (an empty block when none). */
+  /** Builds the next block on the best head with every pending extrinsic (an empty block when none). */
   produceBlock(): Promise<StoredBlock> {
+    return this.newBlock();
+  }
+
+  /**
+   * Builds a block on `parent` (default: the best head). It becomes the best head when it is longer
+   * than the best chain (a tie keeps the current best), as a node's longest-chain rule does.
+   * Throws `DevChainError` for an unusable parent and `InvalidTransaction` for a refused extrinsic.
+   */
+  newBlock(options: NewBlockOptions = {}): Promise<StoredBlock> {
     // Built after the current tick's submissions were told `ready`, and with all of them.
     const next = this.#building
       .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-      .then(() => this.#produce());
+      .then(() => this.#produce(options));
     this.#building = next.catch(() => undefined);
     return next;
+  }
+
+  /** Dev override: makes `hash` the best head (any block descending from the finalized one). */
+  setHead(hash: Hex): StoredBlock {
+    const block = this.#usableBlock(hash);
+    if (block !== this.head) this.#setBest(block);
+    return block;
   }
 
   async newBlocks(count: number): Promise<StoredBlock> {
@@ -177,22 +216,43 @@ export class DevChain extends EventEmitter<DevChainEvents> {
   }
 
   /**
-   * Finalizes up to block `number` (default: the head) in ONE step: subscribers see a single
-   * finalized head, so the finalized-heads stream skips numbers, as with GRANDPA.
+   * Finalizes a block in ONE step: subscribers see a single finalized head, so the finalized-heads
+   * stream skips numbers, as with GRANDPA. A number means the best chain's block (default: the head;
+   * at or below the finalized one: nothing happens). A hash may name a block on any fork descending
+   * from the finalized one: its chain becomes the best one (the best head moves to its longest
+   * descendant when the current best does not descend from it), and the other forks are pruned.
    */
-  finalize(number = this.head.number): StoredBlock {
-    const target = this.store.byNumber(Math.min(number, this.head.number));
-    if (!target || target.number <= this.#finalized.number) return this.#finalized;
-    const from = this.#finalized.number;
-    this.#finalized = target;
-    this.emit('finalized', target);
-    for (let n = from + 1; n <= target.number; n++) {
-      const block = this.store.byNumber(n);
-      if (!block) continue;
-      for (const p of this.#waitingFinality.get(block.hash) ?? []) this.#notify(p, { finalized: block.hash });
-      this.#waitingFinality.delete(block.hash);
+  finalize(target: number | Hex = this.head.number): StoredBlock {
+    let block: StoredBlock;
+    if (typeof target === 'number') {
+      const byNumber = this.store.byNumber(Math.min(target, this.head.number));
+      if (!byNumber || byNumber.number <= this.#finalized.number) return this.#finalized;
+      block = byNumber;
+    } else {
+      block = this.#usableBlock(target);
+      if (block === this.#finalized) return block;
     }
-    return target;
+    if (!this.store.descendsFrom(this.head, block)) this.#setBest(this.store.longestDescendant(block));
+    const newlyFinal: StoredBlock[] = [];
+    for (let b: StoredBlock | undefined = block; b && b !== this.#finalized; b = b.parent)
+      newlyFinal.unshift(b);
+    this.#finalized = block;
+    const pruned = this.store.prune(block);
+    this.emit('finalized', block, pruned);
+    for (const b of newlyFinal) this.#notifyBlock(b, { finalized: b.hash }, true);
+    return block;
+  }
+
+  /** A stored block that descends from the finalized one (or is it), or `DevChainError`. */
+  #usableBlock(hash: Hex): StoredBlock {
+    const block = this.store.byHash(hash);
+    if (!block) throw new DevChainError(`Unknown block ${hash} (never imported, or pruned)`);
+    if (!this.store.descendsFrom(block, this.#finalized)) {
+      throw new DevChainError(
+        `Block ${hash} (#${block.number}) does not descend from the finalized block #${this.#finalized.number}`,
+      );
+    }
+    return block;
   }
 
   /** Builds an unsigned call by pallet and method name, e.g. `call('livestream', 'startLive', 0)`. */
@@ -263,37 +323,91 @@ export class DevChain extends EventEmitter<DevChainEvents> {
       extrinsicsRoot: `0x${'00'.repeat(32)}` as Hex,
       digest: { logs: [] },
     };
-    return this.store.append(
+    return this.store.import(
       { number: 0, hash: this.runtime.headerHash(header), header, extrinsics: [] },
+      undefined,
       new Map(),
     );
   }
 
-  #produce(): StoredBlock {
-    const batch = this.#pool.takeReady();
+  #produce(options: NewBlockOptions): StoredBlock {
+    const parent = options.parent === undefined ? this.head : this.#usableBlock(options.parent);
+    const explicit = options.extrinsics !== undefined;
+    const batch = explicit
+      ? (options.extrinsics ?? []).map((hex) => this.runtime.validate(hex, parent))
+      : [...this.#pool.ready];
     const now = this.#options.now?.() ?? Date.now();
     let result: BlockResult;
     try {
-      result = this.runtime.buildBlock(batch, now);
+      result = this.runtime.buildBlock(parent, batch, now, explicit);
     } catch (error) {
-      for (const p of batch) this.#notify(p, 'dropped');
+      if (explicit) throw error;
+      this.#pool.remove(new Set(batch.map((p) => p.hash)));
+      for (const p of batch) this.#notify(p.hash, 'dropped');
       (this.#options.onError ?? console.error)(error);
       throw error;
     }
     const { block } = result;
-    const included = batch.filter((p) => !result.rejected.includes(p));
-    this.emit('newHead', block);
-    // Extrinsics that failed their checks when applied leave the pool, as a node reports them.
-    for (const p of batch) if (!included.includes(p)) this.#notify(p, 'invalid');
-    for (const p of included) this.#notify(p, { inBlock: block.hash });
-    if (included.length > 0) this.#waitingFinality.set(block.hash, included);
-    if (this.#autoFinalize) this.finalize(block.number - (this.#options.finalityLag ?? 0));
+    this.emit('imported', block);
+    // Extrinsics that failed their checks on the best chain leave the pool, as a node reports them;
+    // on a fork they stay for the best chain.
+    if (parent === this.head && result.rejected.length > 0) {
+      this.#pool.remove(new Set(result.rejected.map((p) => p.hash)));
+      for (const p of result.rejected) this.#notify(p.hash, 'invalid');
+    }
+    if (block.number > this.head.number) this.#setBest(block);
+    if (this.#autoFinalize) this.finalize(this.head.number - (this.#options.finalityLag ?? 0));
     if (this.#promoteFuture() && !this.#options.blockTimeMs) void this.produceBlock();
     return block;
   }
 
-  #notify(pending: PendingExtrinsic, status: ExtrinsicStatus): void {
-    for (const watcher of pending.watchers) watcher(status);
+  /**
+   * Moves the best head, as a node's import does: `newHead`, the watched extrinsics' statuses
+   * (retracted, then in block), and the pool maintained: what the new best chain includes leaves it,
+   * what only the retracted blocks included comes back (to be included again), re-validated.
+   */
+  #setBest(block: StoredBlock): void {
+    const { retracted, enacted } = this.store.setHead(block);
+    this.emit('newHead', block);
+    for (const b of retracted) this.#notifyBlock(b, { retracted: b.hash }, false);
+    for (const b of enacted) this.#notifyBlock(b, { inBlock: b.hash }, false);
+    const included = new Set(enacted.flatMap((b) => b.extrinsics.map(extrinsicHash)));
+    if (retracted.length === 0) {
+      this.#pool.remove(included);
+      return;
+    }
+    const back = retracted
+      .toReversed()
+      .flatMap((b) => b.extrinsics.slice(1))
+      .filter((hex) => !included.has(extrinsicHash(hex)));
+    const pending = [...back, ...this.#pool.drain().map((p) => p.hex)];
+    for (const hex of pending) {
+      if (included.has(extrinsicHash(hex))) continue;
+      try {
+        this.#pool.add(this.runtime.validate(hex));
+      } catch (error) {
+        if (!(error instanceof InvalidTransaction)) throw error;
+        this.#notify(extrinsicHash(hex), 'invalid');
+      }
+    }
+    this.#promoteFuture();
+  }
+
+  /** Tells the watchers of every extrinsic in `block`; a final status ends their watch. */
+  #notifyBlock(block: StoredBlock, status: ExtrinsicStatus, final: boolean): void {
+    if (this.#watchers.size === 0) return;
+    for (const hex of block.extrinsics) {
+      const hash = extrinsicHash(hex);
+      this.#notify(hash, status);
+      if (final) this.#watchers.delete(hash);
+    }
+  }
+
+  #notify(hash: Hex, status: ExtrinsicStatus): void {
+    const watchers = this.#watchers.get(hash);
+    if (!watchers) return;
+    if (status === 'invalid' || status === 'dropped') this.#watchers.delete(hash);
+    for (const watcher of watchers) watcher(status);
   }
 
   #outcome(blockHash: Hex, extrinsicHex: string): SubmitOutcome {
@@ -346,4 +460,9 @@ export class DevChain extends EventEmitter<DevChainEvents> {
       };
     });
   }
+}
+
+/** An extrinsic's hash, as the pool and a node's RPC name it. */
+function extrinsicHash(hex: Hex): Hex {
+  return blake2AsHex(hexToU8a(hex)) as Hex;
 }

@@ -41,6 +41,9 @@ export class ExtrinsicStatusRelay {
   push(status: ExtrinsicStatus): void {
     if (this.#closed) return;
     if (typeof status === 'object' && 'inBlock' in status) this.#inBlockUnread = status.inBlock;
+    if (typeof status === 'object' && 'retracted' in status && this.#inBlockUnread === status.retracted) {
+      this.#inBlockUnread = undefined;
+    }
     if (typeof status === 'object' && 'finalized' in status && this.#inBlockUnread) {
       this.#held = status;
       this.#timer = setTimeout(() => this.#release(), FINALIZED_HOLD_MS);

@@ -1,15 +1,18 @@
 import { u8aToHex } from '@polkadot/util';
+import type { Hex } from './BlockStore.js';
 import { InvalidTransaction } from './runtime/Runtime.js';
 import type { ValidExtrinsic } from './runtime/ValidExtrinsic.js';
 
 /**
  * The transaction pool: `ready` extrinsics go into the next block; `future` ones (a nonce above the
- * account's next) wait until the extrinsics before them arrive, as in a node's pool.
+ * account's next) wait until the extrinsics before them arrive, as in a node's pool. An extrinsic
+ * leaves the pool when a block including it joins the best chain (not when a block is built with it:
+ * that block may stay on a fork).
  */
 export class TransactionPool<E extends ValidExtrinsic> {
   readonly #accountNonce: (who: Uint8Array) => number;
   #ready: E[] = [];
-  readonly #future: E[] = [];
+  #future: E[] = [];
 
   constructor(accountNonce: (who: Uint8Array) => number) {
     this.#accountNonce = accountNonce;
@@ -64,10 +67,17 @@ export class TransactionPool<E extends ValidExtrinsic> {
     return promoted;
   }
 
-  /** Takes every ready extrinsic, for the next block. */
-  takeReady(): E[] {
-    const taken = this.#ready;
+  /** Removes the extrinsics with these hashes (included in the best chain, or refused by it). */
+  remove(hashes: ReadonlySet<Hex>): void {
+    this.#ready = this.#ready.filter((e) => !hashes.has(e.hash));
+    this.#future = this.#future.filter((e) => !hashes.has(e.hash));
+  }
+
+  /** Empties the pool and returns what it held, ready first, for re-validation after a re-org. */
+  drain(): E[] {
+    const all = [...this.#ready, ...this.#future];
     this.#ready = [];
-    return taken;
+    this.#future = [];
+    return all;
   }
 }

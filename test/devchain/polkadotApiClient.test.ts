@@ -83,4 +83,43 @@ describe('polkadot-api against the dev chain', () => {
     expect((await balanceOf(t.api, receiver.address)).free).toBe(before.free + 2n * UNIT);
     expect(t.dev.chain.finalized.number).toBeGreaterThanOrEqual(result.block.number);
   });
+
+  it('follows a re-org and the finalization of a fork block, reading state on the new best chain', async () => {
+    const chain = t.dev.chain;
+    chain.setAutoFinalize(false);
+    try {
+      const base = chain.head;
+      chain.finalize(base.hash);
+      await client.getFinalizedBlock();
+      const a1 = await chain.newBlock({ parent: base.hash, extrinsics: [] });
+      const b1 = await chain.newBlock({ parent: base.hash, extrinsics: [] });
+      const b2 = await chain.newBlock({ parent: b1.hash, extrinsics: [] });
+      const seenFork = new Promise<string>((resolve) => {
+        const sub = client.bestBlocks$.subscribe((blocks) => {
+          if (blocks[0]?.hash === b2.hash) {
+            sub.unsubscribe();
+            resolve(blocks[0].hash);
+          }
+        });
+      });
+      expect(await seenFork).toBe(b2.hash);
+      const finalized = new Promise<{ hash: string; number: number }>((resolve) => {
+        const sub = client.finalizedBlock$.subscribe((block) => {
+          if (block.number >= b1.number) {
+            sub.unsubscribe();
+            resolve(block);
+          }
+        });
+      });
+      chain.finalize(b1.hash);
+      expect((await finalized).hash).toBe(b1.hash);
+      const best = await client.getBestBlocks();
+      expect(best.map((b) => b.hash)).toEqual([b2.hash, b1.hash]);
+      expect(best.some((b) => b.hash === a1.hash)).toBe(false);
+      const number = await unsafe().query.System.Number.getValue({ at: b2.hash });
+      expect(number).toBe(b2.number);
+    } finally {
+      chain.setAutoFinalize(true);
+    }
+  });
 });

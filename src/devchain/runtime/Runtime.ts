@@ -2,7 +2,7 @@ import type { Call, Extrinsic, MultiAddress } from '@polkadot/types/interfaces';
 import type { Registry } from '@polkadot/types/types';
 import { compactToU8a, hexToU8a, u8aConcat, u8aToHex, u8aToU8a } from '@polkadot/util';
 import { blake2AsHex, blake2AsU8a, signatureVerify } from '@polkadot/util-crypto';
-import type { BlockStore, HeaderJson, Hex, StoredBlock } from '../BlockStore.js';
+import type { BlockStore, HeaderJson, Hex, NewBlock, StoredBlock } from '../BlockStore.js';
 import type { InvalidTransactionKind, UnknownTransactionKind } from '../metadata/runtimeApis.js';
 import { PALLET_INDEX, RUNTIME_VERSION, type StardustMetadata } from '../metadata/stardustMetadata.js';
 import { applySignedExtrinsic } from './applyExtrinsic.js';
@@ -72,20 +72,22 @@ export class Runtime {
     this.#store = store;
   }
 
-  newOverlay(): StorageOverlay {
-    return new StorageOverlay(this.#store, this.registry, this.#meta.storage);
+  /** Storage at block `at` (default: the best head). */
+  newOverlay(at?: StoredBlock): StorageOverlay {
+    return new StorageOverlay(this.#store, this.registry, this.#meta.storage, at);
   }
 
-  /** Account nonce at the head. */
-  accountNonce(who: Uint8Array): number {
-    return readAccount(new ExecutionContext(this.newOverlay(), this.#store.head.number), who).nonce;
+  /** Account nonce at the head (or at block `at`). */
+  accountNonce(who: Uint8Array, at: StoredBlock = this.#store.head): number {
+    return readAccount(new ExecutionContext(this.newOverlay(at), at.number), who).nonce;
   }
 
   /**
-   * Checks an extrinsic as the runtime's `validate_transaction` does, against the head state. A nonce
-   * above the account's is valid (the pool keeps it as a future transaction).
+   * Checks an extrinsic as the runtime's `validate_transaction` does, against the state at `at`
+   * (default: the best head). A nonce above the account's is valid (the pool keeps it as a future
+   * transaction).
    */
-  validate(hex: string): ValidExtrinsic {
+  validate(hex: string, at: StoredBlock = this.#store.head): ValidExtrinsic {
     let ext: Extrinsic;
     const bytes = hexToU8a(hex);
     let size: number;
@@ -112,7 +114,7 @@ export class Runtime {
     const signer = ext.signer as unknown as MultiAddress;
     if (signer.type !== 'Id') throw invalid('BadProof', 'Transaction has a bad signature');
     const who = signer.value.toU8a();
-    const head = this.#store.head;
+    const head = at;
     const era = ext.era;
     let birthHash = this.#store.genesis.hash;
     let longevity = IMMORTAL_LONGEVITY;
@@ -120,7 +122,7 @@ export class Runtime {
       const mortal = era.asMortalEra;
       const current = head.number;
       const birth = mortal.birth(current);
-      const birthBlock = this.#store.byNumber(birth);
+      const birthBlock = this.#store.ancestorAt(head, birth);
       if (!birthBlock || mortal.death(current) <= current)
         throw invalid('AncientBirthBlock', 'Transaction has an ancient birth block');
       birthHash = birthBlock.hash;
@@ -153,7 +155,7 @@ export class Runtime {
     if (!check.isValid || check.isWrapped) throw invalid('BadProof', 'Transaction has a bad signature');
     // The signature is checked first (`Checkable::check`), then the extensions: CheckNonce refuses
     // accounts that do not exist, then stale nonces.
-    const account = readAccount(new ExecutionContext(this.newOverlay(), head.number), who);
+    const account = readAccount(new ExecutionContext(this.newOverlay(head), head.number), who);
     if (account.providers === 0 && account.sufficients === 0) throw invalid('Payment', CANNOT_PAY_FEES);
     const nonce = ext.nonce.toNumber();
     if (nonce < account.nonce) throw invalid('Stale', 'Transaction is outdated');
@@ -175,11 +177,36 @@ export class Runtime {
     };
   }
 
-  /** Builds, executes and stores the next block. */
-  buildBlock(extrinsics: readonly ValidExtrinsic[], timestampMs: number): BlockResult {
-    const parent = this.#store.head;
+  /**
+   * Builds, executes and stores a block on `parent` (not yet the best head). Extrinsics that fail
+   * their checks against the block's state are left out and returned as `rejected`, or, with
+   * `requireAll`, the block is refused. A block identical to one already stored (same parent, same
+   * extrinsics, same timestamp) is built a millisecond later, so every fork block has its own hash.
+   */
+  buildBlock(
+    parent: StoredBlock,
+    extrinsics: readonly ValidExtrinsic[],
+    timestampMs: number,
+    requireAll = false,
+  ): BlockResult {
+    for (let ts = timestampMs; ; ts++) {
+      const built = this.#execute(parent, extrinsics, ts);
+      if (requireAll && built.rejected.length > 0) {
+        throw new InvalidTransaction(
+          1010,
+          'Invalid Transaction',
+          `Extrinsic ${built.rejected[0]?.hash} cannot be applied on block ${parent.hash}`,
+        );
+      }
+      if (this.#store.byHash(built.block.hash)) continue;
+      const block = this.#store.import(built.block, parent, built.changes);
+      return { block, events: built.events, rejected: built.rejected };
+    }
+  }
+
+  #execute(parent: StoredBlock, extrinsics: readonly ValidExtrinsic[], timestampMs: number) {
     const number = parent.number + 1;
-    const overlay = this.newOverlay();
+    const overlay = this.newOverlay(parent);
     const ctx = new ExecutionContext(overlay, number);
     overlay.set('System.Number', [], number);
     overlay.set('System.ParentHash', [], parent.hash);
@@ -220,11 +247,8 @@ export class Runtime {
       extrinsicsRoot: blake2AsHex(u8aConcat(...bodies.map((b) => u8aToU8a(b)))) as Hex,
       digest: { logs: [] },
     };
-    const block = this.#store.append(
-      { number, hash: this.headerHash(header), header, extrinsics: bodies },
-      changes,
-    );
-    return { block, events, rejected };
+    const block: NewBlock = { number, hash: this.headerHash(header), header, extrinsics: bodies };
+    return { block, changes, events, rejected };
   }
 
   headerHash(header: HeaderJson): Hex {

@@ -1,11 +1,11 @@
 import type { Codec, Registry } from '@polkadot/types/types';
 import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, xxhashAsU8a } from '@polkadot/util-crypto';
-import type { BlockStore, Hex } from '../BlockStore.js';
+import type { BlockStore, Hex, StoredBlock } from '../BlockStore.js';
 import type { Hasher, StorageItemDef } from '../metadata/stardustMetadata.js';
 
 /**
- * Typed storage over the head state, collecting a block's changes. `transactional` layers let a
+ * Typed storage over a block's state (the head's by default), collecting a block's changes. `transactional` layers let a
  * failed dispatch roll back its writes (and its events) while the extrinsic is still included.
  */
 export class StorageOverlay {
@@ -14,9 +14,17 @@ export class StorageOverlay {
   readonly #items: Record<string, StorageItemDef>;
   readonly #layers: Map<Hex, Hex | null>[] = [new Map()];
   readonly #prefixes = new Map<string, Uint8Array>();
+  /** The block whose state this overlays (undefined: the best head). */
+  readonly #at: StoredBlock | undefined;
 
-  constructor(store: BlockStore, registry: Registry, items: Record<string, StorageItemDef>) {
+  constructor(
+    store: BlockStore,
+    registry: Registry,
+    items: Record<string, StorageItemDef>,
+    at?: StoredBlock,
+  ) {
     this.#store = store;
+    this.#at = at;
     this.#registry = registry;
     this.#items = items;
   }
@@ -46,7 +54,7 @@ export class StorageOverlay {
       const layer = this.#layers[i] as Map<Hex, Hex | null>;
       if (layer.has(key)) return layer.get(key) ?? null;
     }
-    return this.#store.get(key);
+    return this.#store.get(key, this.#at);
   }
 
   setRaw(key: Hex, value: Hex | null): void {

@@ -26,13 +26,17 @@ export class ChainHeadFollow {
   readonly withRuntime: boolean;
   readonly #chain: DevChain;
   readonly #emit: (event: FollowEvent) => void;
-  readonly #pinned = new Set<Hex>();
+  /** Blocks reported by `newBlock` (or `initialized`) and not yet finalized or pruned. */
+  readonly #reported = new Set<Hex>();
+  /** Pinned blocks by hash: a pruned block stays readable while this subscription pins it. */
+  readonly #pinned = new Map<Hex, StoredBlock>();
   readonly #operations = new Map<string, { waiting?: () => void }>();
   #nextOperation = 1;
   #lastFinalized: StoredBlock;
   #stopped = false;
-  readonly #onNewHead = (block: StoredBlock) => this.#newBlock(block, true);
-  readonly #onFinalized = (block: StoredBlock) => this.#finalized(block);
+  readonly #onImported = (block: StoredBlock) => this.#newBlock(block);
+  readonly #onNewHead = (block: StoredBlock) => this.#bestBlockChanged(block);
+  readonly #onFinalized = (block: StoredBlock, pruned: StoredBlock[]) => this.#finalized(block, pruned);
   readonly #onStop: () => void;
 
   constructor(chain: DevChain, withRuntime: boolean, emit: (event: FollowEvent) => void, onStop: () => void) {
@@ -47,33 +51,32 @@ export class ChainHeadFollow {
   start(): void {
     const finalized = this.#chain.finalized;
     this.#lastFinalized = finalized;
-    this.#pin(finalized.hash);
+    this.#pin(finalized);
+    this.#reported.add(finalized.hash);
     this.#emit({
       event: 'initialized',
       finalizedBlockHashes: [finalized.hash],
       ...(this.withRuntime ? { finalizedBlockRuntime: { type: 'valid', spec: runtimeSpec() } } : {}),
     });
-    const head = this.#chain.head;
-    for (let n = finalized.number + 1; n <= head.number; n++) {
-      const block = this.#chain.store.byNumber(n);
-      if (block) this.#newBlock(block, false);
-    }
-    if (!this.#stopped) this.#emit({ event: 'bestBlockChanged', bestBlockHash: head.hash });
+    for (const block of this.#chain.store.descendantsOf(finalized)) this.#newBlock(block);
+    this.#bestBlockChanged(this.#chain.head);
+    this.#chain.on('imported', this.#onImported);
     this.#chain.on('newHead', this.#onNewHead);
     this.#chain.on('finalized', this.#onFinalized);
   }
 
   close(): void {
     this.#stopped = true;
+    this.#chain.off('imported', this.#onImported);
     this.#chain.off('newHead', this.#onNewHead);
     this.#chain.off('finalized', this.#onFinalized);
     this.#operations.clear();
   }
 
-  /** A pinned block of this subscription, or the spec's -32801. */
+  /** A pinned block of this subscription (pruned ones included), or the spec's -32801. */
   pinnedBlock(hash: unknown): StoredBlock {
-    const block = typeof hash === 'string' ? this.#chain.store.byHash(hash) : undefined;
-    if (!block || !this.#pinned.has(block.hash)) {
+    const block = typeof hash === 'string' ? this.#pinned.get(hash.toLowerCase() as Hex) : undefined;
+    if (!block) {
       throw new RpcError(
         CHAIN_HEAD_ERROR.invalidBlock,
         'Invalid block hash: not pinned by this subscription',
@@ -89,7 +92,7 @@ export class ChainHeadFollow {
     }
     // All or nothing: one unknown hash unpins none.
     for (const h of normalized) this.pinnedBlock(h);
-    for (const h of normalized) this.#pin(h as Hex, false);
+    for (const h of normalized) this.#unpin(h as Hex);
   }
 
   /**
@@ -135,36 +138,45 @@ export class ChainHeadFollow {
     if (!this.#stopped) this.#emit(event);
   }
 
-  #newBlock(block: StoredBlock, best: boolean): void {
-    if (this.#stopped || this.#pinned.has(block.hash)) return;
-    this.#pin(block.hash);
+  #newBlock(block: StoredBlock): void {
+    if (this.#stopped || this.#reported.has(block.hash)) return;
+    this.#reported.add(block.hash);
+    this.#pin(block);
     this.emit({
       event: 'newBlock',
       blockHash: block.hash,
       parentBlockHash: block.header.parentHash,
       ...(this.withRuntime ? { newRuntime: null } : {}),
     });
-    if (best) this.emit({ event: 'bestBlockChanged', bestBlockHash: block.hash });
   }
 
-  #finalized(target: StoredBlock): void {
+  #bestBlockChanged(block: StoredBlock): void {
+    if (this.#reported.has(block.hash)) this.emit({ event: 'bestBlockChanged', bestBlockHash: block.hash });
+  }
+
+  /** The chain finalized `target` (the best head already moved onto its chain) and pruned `pruned`. */
+  #finalized(target: StoredBlock, pruned: StoredBlock[]): void {
     if (this.#stopped || target.number <= this.#lastFinalized.number) return;
     const hashes: Hex[] = [];
-    for (let n = this.#lastFinalized.number + 1; n <= target.number; n++) {
-      const block = this.#chain.store.byNumber(n);
-      if (block) hashes.push(block.hash);
+    for (let b: StoredBlock | undefined = target; b && b !== this.#lastFinalized; b = b.parent) {
+      hashes.unshift(b.hash);
+    }
+    const prunedHashes = pruned.filter((b) => this.#reported.has(b.hash)).map((b) => b.hash);
+    // The finalized block stays reported: it may still become (or be) the best block.
+    for (const hash of [this.#lastFinalized.hash, ...hashes.slice(0, -1), ...prunedHashes]) {
+      this.#reported.delete(hash);
     }
     this.#lastFinalized = target;
-    this.emit({ event: 'finalized', finalizedBlockHashes: hashes, prunedBlockHashes: [] });
+    this.emit({ event: 'finalized', finalizedBlockHashes: hashes, prunedBlockHashes: prunedHashes });
   }
 
-  #pin(hash: Hex, pinned = true): void {
-    if (!pinned) {
-      this.#pinned.delete(hash);
-      return;
-    }
-    this.#pinned.add(hash);
+  #pin(block: StoredBlock): void {
+    this.#pinned.set(block.hash, block);
     if (this.#pinned.size > MAX_PINNED_BLOCKS) this.#stop();
+  }
+
+  #unpin(hash: Hex): void {
+    this.#pinned.delete(hash);
   }
 
   #stop(): void {

@@ -5,16 +5,20 @@ import type { RpcConnection } from '../RpcConnection.js';
 import type { RpcMethods } from '../RpcDispatcher.js';
 import { blockNumberParam } from '../rpcParams.js';
 
-/** `chain_*`: blocks, headers and head subscriptions (with the node's aliases). */
+/**
+ * `chain_*`: blocks, headers and head subscriptions (with the node's aliases). Numbers answer the
+ * best chain; new heads are the best head (on a re-org, the new one), all heads every imported block.
+ */
 export function chainMethods(chain: DevChain): RpcMethods {
   const blockHash = (n: unknown): Hex | null =>
     n === undefined || n === null
       ? chain.head.hash
       : (chain.store.byNumber(blockNumberParam(n))?.hash ?? null);
   const subscribeHeads =
-    (source: 'newHead' | 'finalized', notification: string) => (_p: unknown[], conn: RpcConnection) =>
+    (source: 'imported' | 'newHead' | 'finalized', notification: string) =>
+    (_p: unknown[], conn: RpcConnection) =>
       conn.subscribe('heads', notification, (emit) => {
-        emit((source === 'newHead' ? chain.head : chain.finalized).header);
+        emit((source === 'finalized' ? chain.finalized : chain.head).header);
         const listener = (block: StoredBlock) => emit(block.header);
         chain.on(source, listener);
         return () => chain.off(source, listener);
@@ -39,7 +43,7 @@ export function chainMethods(chain: DevChain): RpcMethods {
     subscribe_newHead: newHeads,
     chain_subscribeFinalizedHeads: finalizedHeads,
     chain_subscribeFinalisedHeads: finalizedHeads,
-    chain_subscribeAllHeads: subscribeHeads('newHead', 'chain_allHead'),
+    chain_subscribeAllHeads: subscribeHeads('imported', 'chain_allHead'),
     chain_unsubscribeNewHeads: unsubscribe,
     chain_unsubscribeNewHead: unsubscribe,
     unsubscribe_newHead: unsubscribe,

@@ -76,6 +76,9 @@ export function specV1Methods(chain: DevChain): RpcMethods {
             if (!validated) emit({ event: 'validated' });
             validated = true;
             emit({ event: 'bestChainBlockIncluded', block: location(status.inBlock, hex) });
+          } else if (typeof status === 'object' && 'retracted' in status) {
+            // The spec's way to say the including block left the best chain.
+            emit({ event: 'bestChainBlockIncluded', block: null });
           } else if (typeof status === 'object' && 'finalized' in status) {
             emit({ event: 'finalized', block: location(status.finalized, hex) });
           } else if (status === 'invalid') {

@@ -36,20 +36,24 @@ async function waitForPort(port: number, up: boolean): Promise<void> {
 /** A real `redis-server` on a free port, started by the test, with fault injection. */
 export class RedisServer {
   readonly port: number;
+  readonly #password: string | undefined;
   #process: ChildProcess | undefined;
 
-  private constructor(port: number) {
+  private constructor(port: number, password: string | undefined) {
     this.port = port;
+    this.#password = password;
   }
 
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
+  /** `password`: the server requires it (`requirepass`); `url` carries it. */
+  static async start(options: { password?: string } = {}): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), options.password);
     await server.#spawn();
     return server;
   }
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    const auth = this.#password === undefined ? '' : `:${encodeURIComponent(this.#password)}@`;
+    return `redis://${auth}127.0.0.1:${this.port}`;
   }
 
   /** Crash: SIGKILL, the port closes at once. */
@@ -86,7 +90,17 @@ export class RedisServer {
   async #spawn(): Promise<void> {
     this.#process = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        ...(this.#password === undefined ? [] : ['--requirepass', this.#password]),
+      ],
       { stdio: 'ignore' },
     );
     // A test process that ends without stopping its server (a failed hook, a timeout) takes it along.

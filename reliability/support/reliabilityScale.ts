@@ -8,6 +8,18 @@ export interface ReliabilityCounts {
   signedAttacksPerKind: number;
   /** Requests of each kind that carry a secret, sent to a server logging at debug. */
   secretRequestsPerKind: number;
+  /** Sockets of the client that pipelines requests without reading the answers (one address). */
+  pipeliningSockets: number;
+  /** Requests it writes at a time, whenever a socket takes more. */
+  pipelinedRequestsPerWrite: number;
+  /** How long that flood lasts while another address measures. */
+  floodSeconds: number;
+  /** Idle sockets opened from one address (issue 20: 1,100 locked everyone out at 1,024 descriptors). */
+  idleSockets: number;
+  /** WebSockets of the sign-in flood (one address), each sending 10 `auth` frames a second. */
+  signInFloodSockets: number;
+  /** Longest the sign-in flood goes on (it ends sooner once every socket was closed). */
+  signInFloodSeconds: number;
 }
 
 /**
@@ -20,12 +32,24 @@ export const RELIABILITY_SCALES = {
     fuzzWsFrames: 1_000,
     signedAttacksPerKind: 20,
     secretRequestsPerKind: 5,
+    pipeliningSockets: 100,
+    pipelinedRequestsPerWrite: 200,
+    floodSeconds: 8,
+    idleSockets: 1_100,
+    signInFloodSockets: 50,
+    signInFloodSeconds: 5,
   },
   full: {
     fuzzBodiesPerRoute: 10_000,
     fuzzWsFrames: 10_000,
     signedAttacksPerKind: 500,
     secretRequestsPerKind: 50,
+    pipeliningSockets: 300,
+    pipelinedRequestsPerWrite: 1_000,
+    floodSeconds: 30,
+    idleSockets: 1_100,
+    signInFloodSockets: 100,
+    signInFloodSeconds: 15,
   },
 } as const satisfies Record<string, ReliabilityCounts>;
 

@@ -11,6 +11,14 @@ import { IPV6_SUBNET_PREFIX_BITS } from './middleware/rateLimits.js';
 export const HTTP_MAX_PIPELINED_REQUESTS = 16;
 /** A response the client has not read for this long (its socket still full) closes the connection. */
 export const HTTP_STALLED_RESPONSE_MS = 10_000;
+/**
+ * After one of its connections was closed for pipelining, an address's new connections are refused
+ * on arrival for this long: a flood that reconnects at once would otherwise make the server parse a
+ * socket buffer of requests (~1,000 in 64 KiB) for every connection it opens.
+ */
+export const HTTP_PIPELINING_COOLDOWN_MS = 10_000;
+/** Addresses remembered in cooldown at most; past it the oldest are forgotten first. */
+const MAX_COOLDOWN_ADDRESSES = 10_000;
 /** What a client told to slow down waits before trying again. */
 const IN_FLIGHT_RETRY_AFTER_SECONDS = 1;
 
@@ -26,6 +34,8 @@ export const GuardRefusal = {
   Pipelined: 'pipelined',
   /** A response unread past `stalledResponseMs` (closed). */
   Stalled: 'stalled',
+  /** A connection of an address in its cooldown after pipelining (destroyed at once). */
+  Cooldown: 'cooldown',
 } as const;
 export type GuardRefusal = (typeof GuardRefusal)[keyof typeof GuardRefusal];
 
@@ -38,6 +48,8 @@ export interface HttpConnectionLimits {
   maxInFlightPerIp: number;
   maxPipelined?: number;
   stalledResponseMs?: number;
+  pipeliningCooldownMs?: number;
+  now?: () => number;
 }
 
 export interface HttpConnectionGuardOptions extends HttpConnectionLimits {
@@ -70,8 +82,9 @@ interface Connection {
  *   client sees a reset; cheaper and surer than a 503 it may never read);
  * - per connection: a response the client does not read pauses reading from it (Node would go on
  *   parsing and running pipelined requests), and closes it if still unread after
- *   `stalledResponseMs`; more than `maxPipelined` unfinished requests close it, and the rest of what
- *   it sent never reaches the app;
+ *   `stalledResponseMs`; more than `maxPipelined` unfinished requests close it, the rest of what
+ *   it sent never reaches the app, and its address's new connections are refused on arrival for
+ *   `pipeliningCooldownMs` (not a trusted proxy's: it speaks for many clients);
  * - per client: more than `maxInFlightPerIp` requests in progress get 429 with Retry-After, before
  *   routing, logging or body parsing.
  * Closing a connection releases everything it held at once. WebSocket upgrades pass untouched
@@ -84,12 +97,18 @@ export class HttpConnectionGuard {
   readonly #connections = new WeakMap<Socket, Connection>();
   readonly #perAddress = new Map<string, number>();
   readonly #inFlight = new Map<string, number>();
+  /** Address → when its cooldown ends (ms), oldest first. */
+  readonly #cooldowns = new Map<string, number>();
+  readonly #cooldownMs: number;
+  readonly #now: () => number;
   #open = 0;
 
   constructor(options: HttpConnectionGuardOptions) {
     this.#options = options;
     this.#maxPipelined = options.maxPipelined ?? HTTP_MAX_PIPELINED_REQUESTS;
     this.#stalledResponseMs = options.stalledResponseMs ?? HTTP_STALLED_RESPONSE_MS;
+    this.#cooldownMs = options.pipeliningCooldownMs ?? HTTP_PIPELINING_COOLDOWN_MS;
+    this.#now = options.now ?? Date.now;
   }
 
   /** Connections open now (HTTP and WebSocket). */
@@ -130,6 +149,11 @@ export class HttpConnectionGuard {
     }
     const address = this.#options.clients.trust(remote, 0) ? undefined : clientKey(remote);
     if (address !== undefined) {
+      if (this.#coolingDown(address)) {
+        socket.destroy();
+        this.#options.onRefused?.(GuardRefusal.Cooldown);
+        return;
+      }
       const count = (this.#perAddress.get(address) ?? 0) + 1;
       if (count > this.#options.maxConnectionsPerIp) {
         socket.destroy();
@@ -158,6 +182,7 @@ export class HttpConnectionGuard {
     if (conn === undefined || conn.condemned) return false;
     if (conn.unfinished.size >= this.#maxPipelined) {
       this.#condemn(conn, GuardRefusal.Pipelined);
+      if (conn.address !== undefined) this.#coolDown(conn.address);
       return false;
     }
     const client = clientKey(this.#options.clients.clientIp(req));
@@ -220,6 +245,7 @@ export class HttpConnectionGuard {
     if (conn.condemned) return;
     conn.condemned = true;
     this.#options.onRefused?.(reason);
+    stopParsing(conn.socket);
     conn.socket.destroy();
   }
 
@@ -231,6 +257,24 @@ export class HttpConnectionGuard {
     conn.unfinished.clear();
     this.#open--;
     if (conn.address !== undefined) decrement(this.#perAddress, conn.address);
+  }
+
+  #coolingDown(address: string): boolean {
+    const until = this.#cooldowns.get(address);
+    if (until === undefined) return false;
+    if (until > this.#now()) return true;
+    this.#cooldowns.delete(address);
+    return false;
+  }
+
+  #coolDown(address: string): void {
+    // Re-inserted, so the map stays ordered by when each cooldown ends.
+    this.#cooldowns.delete(address);
+    if (this.#cooldowns.size >= MAX_COOLDOWN_ADDRESSES) {
+      const oldest = this.#cooldowns.keys().next();
+      if (!oldest.done) this.#cooldowns.delete(oldest.value);
+    }
+    this.#cooldowns.set(address, this.#now() + this.#cooldownMs);
   }
 
   #release(client: string): void {
@@ -246,6 +290,25 @@ const TOO_MANY_IN_FLIGHT_BODY = Buffer.from(
     },
   }),
 );
+
+/** What Node's HTTP parser takes from `onIncoming` as "the rest is another protocol": stop parsing. */
+const LLHTTP_SKIP_REST = 2;
+const skipRest = () => LLHTTP_SKIP_REST;
+
+/**
+ * Makes the socket's HTTP parser stop after the request it is at, instead of going through the rest
+ * of what it read (64 KiB holds ~1,000 pipelined GETs, each of which Node would turn into a request
+ * and a response before we could ignore it: that, for every connection of a flood, was what kept
+ * the server busy). The next request's headers hand the parser the answer an upgrade gets, so it
+ * stops there and drops the rest of the buffer; the socket is being destroyed anyway. This reaches
+ * into Node's internals (`socket.parser.onIncoming`, reset for the parser's next connection); where
+ * they are not as expected it does nothing and the requests are only ignored.
+ */
+function stopParsing(socket: Socket): void {
+  const parser = (socket as { parser?: { onIncoming?: unknown } }).parser;
+  if (parser !== undefined && parser !== null && typeof parser.onIncoming === 'function')
+    parser.onIncoming = skipRest;
+}
 
 /** As the rate limits key clients: IPv6 by its /56, IPv4-mapped IPv6 as IPv4. */
 function clientKey(ip: string): string {

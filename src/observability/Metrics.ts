@@ -52,7 +52,7 @@ export class Metrics {
     });
     this.httpRefusals = new Counter({
       name: 'livestream_http_refused_total',
-      help: 'Connections refused (connections, connections_per_ip) or closed (pipelined, stalled) and requests refused with 429 (in_flight_per_ip) by the HTTP connection guard',
+      help: 'Connections refused (connections, connections_per_ip, cooldown) or closed (pipelined, stalled) and requests refused with 429 (in_flight_per_ip) by the HTTP connection guard',
       labelNames: ['reason'],
       registers: [this.registry],
     });

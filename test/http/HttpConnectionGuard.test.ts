@@ -161,6 +161,10 @@ function fetchFrom(
 describe('HttpConnectionGuard', () => {
   it('closes a connection with too many unfinished requests; the rest of what it sent never reaches the app', async () => {
     const s = await startGuarded({});
+    let parsed = 0;
+    s.server.on('request', () => {
+      parsed++;
+    });
     const attacker = await openRawSocket({ port: s.port });
     attacker.write(pipelinedGets('/hold', 200));
 
@@ -169,9 +173,30 @@ describe('HttpConnectionGuard', () => {
 
     expect(s.refusals).toEqual(['pipelined']);
     expect(s.reached).toHaveLength(HTTP_MAX_PIPELINED_REQUESTS);
+    // Node's parser stopped at the request that closed it, not at the end of what it had read.
+    expect(parsed).toBe(HTTP_MAX_PIPELINED_REQUESTS + 1);
     expect(s.guard.inFlight).toBe(0);
     expect(s.guard.connections).toBe(0);
     s.releaseHeld();
+  });
+
+  it('refuses new connections of an address that pipelined, until its cooldown ends; other addresses are served', async () => {
+    let now = 0;
+    const s = await startGuarded({ pipeliningCooldownMs: 10_000, now: () => now });
+    const attacker = await openRawSocket({ port: s.port, localAddress: '127.0.0.8' });
+    attacker.write(pipelinedGets('/ok', 10 * HTTP_MAX_PIPELINED_REQUESTS));
+    await socketClosed(await s.serverSocket(0));
+    attacker.destroy();
+
+    const again = await openRawSocket({ port: s.port, localAddress: '127.0.0.8' });
+    // Reading, to see the server's end of it.
+    again.resume();
+    await socketClosed(again);
+    expect(s.refusals).toEqual(['pipelined', 'cooldown']);
+    expect((await fetchFrom(s.port, '/ok', { localAddress: '127.0.0.9' })).status).toBe(200);
+
+    now += 10_000;
+    expect((await fetchFrom(s.port, '/ok', { localAddress: '127.0.0.8' })).status).toBe(200);
   });
 
   it('serves a keep-alive client that sends one request at a time, however many', async () => {

@@ -13,6 +13,7 @@ import { FinalizedBlockFollower } from './chain/FinalizedBlockFollower.js';
 import { PolkadotChainClient } from './chain/PolkadotChainClient.js';
 import { clientPolicy } from './clients/clientPolicy.js';
 import type { Config } from './config/Config.js';
+import { shutdownDrainMs } from './config/shutdownDrain.js';
 import type { RunningDevChain } from './devchain/startDevChain.js';
 import { createApp } from './http/createApp.js';
 import { createHttpServer } from './http/createHttpServer.js';
@@ -296,6 +297,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       server,
       port: options.port ?? config.server.port,
       host: config.server.host,
+      drainTimeoutMs: shutdownDrainMs(config.server.shutdownTimeoutMs),
       beforeClose: () => websockets.close({ type: 'server:shutdown' }),
     }),
   ]);

@@ -105,5 +105,6 @@ export const DEFAULT_HTTP_MAX_IN_FLIGHT_PER_IP = 64;
 export const MAX_HTTP_CONNECTIONS = 1_000_000;
 export const MAX_HTTP_IN_FLIGHT_PER_IP = 100_000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
-export const MIN_SHUTDOWN_TIMEOUT_MS = 100;
+/** The close reserve (shutdownDrain.ts) plus a drain of at least a second. */
+export const MIN_SHUTDOWN_TIMEOUT_MS = 2_000;
 export const MAX_SHUTDOWN_TIMEOUT_MS = 5 * 60 * 1000;

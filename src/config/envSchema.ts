@@ -65,6 +65,7 @@ import {
   urlVar,
 } from './envVars.js';
 import { productionGuardRails } from './productionGuardRails.js';
+import { chainTimeoutWithinDrain } from './shutdownDrain.js';
 
 const MAX_PORT = 65_535;
 const MAX_REDIS_KEY_PREFIX_CHARS = 64;
@@ -163,7 +164,8 @@ export const envSchema = z
     ),
   })
   // Run even when single variables failed, so one run reports every problem.
-  .superRefine(productionGuardRails, { when: () => true });
+  .superRefine(productionGuardRails, { when: () => true })
+  .superRefine(chainTimeoutWithinDrain, { when: () => true });
 
 export type Env = z.output<typeof envSchema>;
 

@@ -30,6 +30,7 @@ export const ERROR_STATUS = {
   INTERNAL_ERROR: 500,
   CHAIN_UNAVAILABLE: 503,
   SESSION_STORE_UNAVAILABLE: 503,
+  SHUTTING_DOWN: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -183,6 +183,24 @@ describe('loadConfig', () => {
     }).toThrow(TypeError);
   });
 
+  describe('shutdown bounds', () => {
+    it('refuses a chain deadline that does not fall inside the drain of a shutdown, with every other problem', () => {
+      expect(problemsOf({ SHUTDOWN_TIMEOUT_MS: '5000', CHAIN_TIMEOUT_MS: '4000', PORT: 'x' })).toEqual([
+        "PORT: must be a whole number, got 'x'",
+        'CHAIN_TIMEOUT_MS: must be below 4000 ms, the drain of a shutdown (SHUTDOWN_TIMEOUT_MS 5000 minus 1000 ms for closing connections), so a request waiting on the chain is answered before the process exits',
+      ]);
+      expect(loadConfig({ SHUTDOWN_TIMEOUT_MS: '5000', CHAIN_TIMEOUT_MS: '3999' }).chain.timeoutMs).toBe(
+        3999,
+      );
+    });
+
+    it('leaves the comparison out when either variable is invalid on its own', () => {
+      expect(problemsOf({ SHUTDOWN_TIMEOUT_MS: '50', CHAIN_TIMEOUT_MS: '4000' })).toEqual([
+        'SHUTDOWN_TIMEOUT_MS: must be between 2000 and 300000, got 50',
+      ]);
+    });
+  });
+
   describe('production guard rails', () => {
     it('accepts a complete production environment', () => {
       expect(() => loadConfig(productionEnv())).not.toThrow();

@@ -96,6 +96,7 @@ export const API_ERROR_CODES = [
   'INTERNAL_ERROR',
   'CHAIN_UNAVAILABLE',
   'SESSION_STORE_UNAVAILABLE',
+  'SHUTTING_DOWN',
 ] as const;
 /** A code of the list, or one a newer server added (kept as sent, never an exception of its own). */
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number] | (string & {});

@@ -103,7 +103,15 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const redis = config.redis.url
     ? new RedisConnection({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger })
     : undefined;
-  const sharedReplayGuard = redis ? sharedReplayGuards(redis) : undefined;
+  const metrics = new Metrics();
+  const sharedReplayGuard = redis
+    ? sharedReplayGuards({
+        redis,
+        owner: instanceId,
+        logger,
+        onPossibleReplays: (namespace, count) => metrics.possibleReplays.inc({ namespace }, count),
+      })
+    : undefined;
   const replayGuard = (namespace: string): ReplayGuard =>
     sharedReplayGuard ? sharedReplayGuard(namespace) : new MemoryReplayGuard();
   const createRateLimitStore = redis ? sharedRateLimitStores(redis) : undefined;
@@ -120,7 +128,6 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const roomViews = new RoomViews({ rooms, presence });
   const clients = clientPolicy({ cors: config.cors, trustProxy: config.server.trustProxy });
 
-  const metrics = new Metrics();
   const workers = new WorkerSignatureVerifier();
   const verifier = new TimedSignatureVerifier(workers, metrics.signatureSeconds);
   const authenticator = new SignedMessageAuthenticator({

@@ -20,6 +20,8 @@ export interface ReliabilityCounts {
   signInFloodSockets: number;
   /** Longest the sign-in flood goes on (it ends sooner once every socket was closed). */
   signInFloodSeconds: number;
+  /** How long a fault lasts (Redis killed or hung, the chain node hung), and each calm phase around it. */
+  faultWindowMs: number;
 }
 
 /**
@@ -38,6 +40,7 @@ export const RELIABILITY_SCALES = {
     idleSockets: 1_100,
     signInFloodSockets: 50,
     signInFloodSeconds: 5,
+    faultWindowMs: 3_000,
   },
   full: {
     fuzzBodiesPerRoute: 10_000,
@@ -50,6 +53,7 @@ export const RELIABILITY_SCALES = {
     idleSockets: 1_100,
     signInFloodSockets: 100,
     signInFloodSeconds: 15,
+    faultWindowMs: 10_000,
   },
 } as const satisfies Record<string, ReliabilityCounts>;
 

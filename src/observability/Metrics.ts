@@ -15,6 +15,7 @@ export class Metrics {
   readonly webhooks: Counter<'event' | 'outcome'>;
   readonly livekitCorrections: Counter<'kind' | 'source'>;
   readonly httpRefusals: Counter<'reason'>;
+  readonly possibleReplays: Counter<'namespace'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'livestream_' });
@@ -42,6 +43,12 @@ export class Metrics {
       name: 'livestream_livekit_webhooks_total',
       help: 'LiveKit webhooks received by event type and outcome',
       labelNames: ['event', 'outcome'],
+      registers: [this.registry],
+    });
+    this.possibleReplays = new Counter({
+      name: 'livestream_replay_guard_possible_replays_total',
+      help: 'Single-use keys (signed messages, sign-in nonces, webhooks) used on this instance while Redis was unreachable that another instance had used too, found when writing them to Redis afterwards',
+      labelNames: ['namespace'],
       registers: [this.registry],
     });
     this.livekitCorrections = new Counter({

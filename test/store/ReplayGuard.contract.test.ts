@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MemoryReplayGuard } from '../../src/store/MemoryReplayGuard.js';
 import type { ReplayGuard } from '../../src/store/ReplayGuard.js';
@@ -16,7 +17,10 @@ const IMPLEMENTATIONS: { name: string; make: () => ReplayGuard }[] = [
     ? [
         {
           name: 'SharedReplayGuard (Redis)',
-          make: () => sharedReplayGuards(redis())(`contract${namespaces++}`),
+          make: () =>
+            sharedReplayGuards({ redis: redis(), owner: 'contract', logger: pino({ level: 'silent' }) })(
+              `contract${namespaces++}`,
+            ),
         },
       ]
     : []),

@@ -1,0 +1,124 @@
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tx } from '../test/devchain/polkadotAccess.js';
+import { WsTestClient } from '../test/support/WsTestClient.js';
+import { reliabilityScale } from './support/reliabilityScale.js';
+import { reportFigure } from './support/reportFigure.js';
+import { type DevChainProcess, startDevChainProcess } from './support/startDevChainProcess.js';
+import { type ServerProcess, startServerProcess } from './support/startServerProcess.js';
+
+/** Room 0 of the demo seed: //Alice's, live; pausing and resuming it each make one Livestream event. */
+const ROOM_ID = 0;
+const EVENT_TYPES = new Set(['live:paused', 'live:resumed']);
+/** Transactions before the fault and after it. */
+const TRANSACTIONS_EACH_SIDE = 4;
+/** How long a transaction's event may take to reach the WebSocket client once the node answers again. */
+const DELIVERY_TIMEOUT_MS = 60_000;
+/** A fast probe, so the hung node is noticed (and reconnected) within the fault window. */
+const SERVER_ENV = { CHAIN_PROBE_INTERVAL_MS: '500', CHAIN_TIMEOUT_MS: '1000' };
+
+const { counts } = reliabilityScale();
+
+/** Submits //Alice's pause or resume of room 0 and resolves once it is in a block (it failed: throws). */
+function submit(api: ApiPromise, alice: KeyringPair, method: 'pauseLive' | 'resumeLive'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx(api, 'livestream', method, ROOM_ID)
+      .signAndSend(alice, { nonce: -1 }, (result) => {
+        if (result.dispatchError) reject(new Error(`${method}: ${result.dispatchError.toString()}`));
+        else if (result.status.isInBlock || result.status.isFinalized) resolve();
+      })
+      .catch(reject);
+  });
+}
+
+describe('a chain node hung under a room with a WebSocket watcher (issue 14 item 5)', () => {
+  let chain: DevChainProcess;
+  let server: ServerProcess;
+  let api: ApiPromise;
+  let alice: KeyringPair;
+  let watcher: WsTestClient;
+  /** The next call toggles the room: it starts live. */
+  let paused = false;
+
+  beforeAll(async () => {
+    await cryptoWaitReady();
+    alice = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice');
+    chain = await startDevChainProcess();
+    server = await startServerProcess({ env: { ...SERVER_ENV, CHAIN_WS_ENDPOINT: chain.url } });
+    api = await ApiPromise.create({ provider: new WsProvider(chain.url), noInitWarn: true });
+    watcher = await WsTestClient.connect(server.wsUrl);
+    watcher.send({ type: 'join-room', roomId: ROOM_ID });
+    await watcher.nextOfType('room:joined');
+  });
+  afterAll(async () => {
+    chain?.resume();
+    await watcher?.close();
+    await api?.disconnect();
+    await server?.stop('SIGKILL');
+    await chain?.stop();
+  });
+
+  async function toggle(): Promise<void> {
+    await submit(api, alice, paused ? 'resumeLive' : 'pauseLive');
+    paused = !paused;
+  }
+
+  function eventIds(): string[] {
+    return watcher.all((m) => EVENT_TYPES.has(m.type) && m.roomId === ROOM_ID).map((m) => String(m.id));
+  }
+
+  /** Resolves once the watcher has `count` room events (bounded). */
+  async function delivered(count: number): Promise<void> {
+    const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
+    while (eventIds().length < count && Date.now() < deadline) {
+      await watcher.next((m) => EVENT_TYPES.has(m.type), deadline - Date.now()).catch(() => undefined);
+    }
+  }
+
+  it('loses and duplicates no event across a hang of the node, and recovers', async () => {
+    for (let i = 0; i < TRANSACTIONS_EACH_SIDE; i++) await toggle();
+    await delivered(TRANSACTIONS_EACH_SIDE);
+
+    chain.pause();
+    await new Promise((resolve) => setTimeout(resolve, counts.faultWindowMs));
+    chain.resume();
+    const resumedAt = Date.now();
+    await toggle();
+    await delivered(TRANSACTIONS_EACH_SIDE + 1);
+    const recoverMs = Date.now() - resumedAt;
+    for (let i = 1; i < TRANSACTIONS_EACH_SIDE; i++) await toggle();
+    await delivered(2 * TRANSACTIONS_EACH_SIDE);
+    await watcher.settle();
+
+    const expected = 2 * TRANSACTIONS_EACH_SIDE;
+    const ids = eventIds();
+    const unique = new Set(ids).size;
+    const lost = expected - unique;
+    const duplicated = ids.length - unique;
+    const window = `${counts.faultWindowMs / 1000} s`;
+    reportFigure({
+      name: `chain node hung ${window}: events lost (of ${expected})`,
+      value: lost,
+      unit: 'events',
+      goal: '0',
+      met: lost === 0,
+    });
+    reportFigure({
+      name: `chain node hung ${window}: events duplicated`,
+      value: duplicated,
+      unit: 'events',
+      goal: '0',
+      met: duplicated === 0,
+    });
+    reportFigure({
+      name: `chain node hung ${window}: resume → first new event at the client`,
+      value: recoverMs,
+      unit: 'ms',
+    });
+    expect(lost).toBe(0);
+    expect(duplicated).toBe(0);
+  });
+});

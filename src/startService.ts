@@ -124,7 +124,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   });
   const follower = new FinalizedBlockFollower({ chain, logger });
   const rooms = new ChainRooms({ chain, logger });
-  const presence = new ViewerPresence();
+  const presence = new ViewerPresence({ accountsPerIp: config.rateLimit.presenceAccountsPerIp });
   const roomViews = new RoomViews({ rooms, presence });
   const clients = clientPolicy({ cors: config.cors, trustProxy: config.server.trustProxy });
 
@@ -285,6 +285,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     { name: 'chain client', stop: () => chain.close() },
     // Ready means able to check a signature now: the first requests do not wait for workers to boot.
     { name: 'signature workers', start: () => workers.whenReady(), stop: () => verifier.close() },
+    { name: 'presence expiry', start: () => presence.start(), stop: () => presence.stop() },
     presenceSync && {
       name: 'presence sync',
       start: () => presenceSync.start(),

@@ -82,6 +82,8 @@ export interface Config {
     readonly ipSignatureFailures: number;
     readonly accountWindowMs: number;
     readonly accountMaxRequests: number;
+    /** Distinct viewer accounts a client IP may add to the viewer count per presence TTL. */
+    readonly presenceAccountsPerIp: number;
   };
   readonly metrics: {
     /** `undefined`: no bearer token configured. */

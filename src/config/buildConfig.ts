@@ -64,6 +64,7 @@ export function buildConfig(env: Env): Config {
       ipSignatureFailures: env.RATE_LIMIT_SIGNATURE_FAILURES,
       accountWindowMs: env.RATE_LIMIT_ACCOUNT_WINDOW_MS,
       accountMaxRequests: env.RATE_LIMIT_ACCOUNT_MAX,
+      presenceAccountsPerIp: env.RATE_LIMIT_PRESENCE_ACCOUNTS,
     },
     metrics: {
       token: env.METRICS_TOKEN,

@@ -74,6 +74,12 @@ export const DEFAULT_RATE_LIMIT_SIGNATURE_FAILURES = 30;
 export const DEFAULT_RATE_LIMIT_WEBHOOK_MAX_REQUESTS = 6000;
 /** Health and metrics requests per client IP per RATE_LIMIT_WINDOW_MS, apart from the API's budget. */
 export const DEFAULT_RATE_LIMIT_HEALTH_MAX_REQUESTS = 600;
+/**
+ * Distinct viewer accounts one client IP may add to the viewer count per presence TTL through viewer
+ * tokens. Enough for a household or an office behind one address; throwaway keys from one address
+ * stop here (their tokens are still issued).
+ */
+export const DEFAULT_RATE_LIMIT_PRESENCE_ACCOUNTS = 20;
 export const MIN_RATE_LIMIT_WINDOW_MS = 1000;
 export const MAX_RATE_LIMIT_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const MAX_RATE_LIMIT_REQUESTS = 1_000_000;

@@ -1,6 +1,8 @@
 /** One change of presence; instances sharing Redis replay each other's changes. */
 export type PresenceChange =
   | { op: 'join' | 'leave'; roomId: number; identity: string }
+  /** Viewers that are still there (held by WebSockets of the sender): counted for another TTL. */
+  | { op: 'confirm'; roomId: number; identities: string[] }
   | { op: 'livekit'; roomId: number; identity: string; present: boolean; at: number; session?: string }
   | { op: 'replace'; roomId: number; identities: string[]; at: number }
   | { op: 'clear'; roomId: number; at?: number };

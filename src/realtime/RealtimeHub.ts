@@ -8,6 +8,7 @@ import { compareEventIds, type Route, routeChainEvent } from './chainEventMessag
 import type { RoomLeftReason, WsErrorCode } from './protocol.js';
 import type { RoomBroadcastRelay } from './RoomBroadcastRelay.js';
 import { RoomReplayBuffer } from './RoomReplayBuffer.js';
+import { TrailingCoalescer, VIEWERS_COUNT_WINDOW_MS } from './TrailingCoalescer.js';
 import { frameOf, wsTextFrame } from './wsTextFrame.js';
 
 /** Sends per event-loop turn: a fan-out to thousands must not stall HTTP requests meanwhile. */
@@ -66,6 +67,7 @@ export class RealtimeHub implements RoomBroadcastRelay {
   /** (room, account) → joined connections of that account, for viewer:joined / viewer:left. */
   readonly #presenceRefs = new Map<string, number>();
   readonly #queue: FanoutJob[] = [];
+  readonly #viewerCounts: TrailingCoalescer<number>;
   readonly #relayListeners = new Set<(roomId: number, frame: Buffer) => void>();
   readonly #membershipListeners = new Set<(roomId: number, hasMembers: boolean) => void>();
   #draining = false;
@@ -81,9 +83,13 @@ export class RealtimeHub implements RoomBroadcastRelay {
     this.#sliceSends = options.sliceSends ?? FANOUT_SLICE_SENDS;
     this.#maxRooms = options.maxRoomsPerConnection ?? MAX_ROOMS_PER_CONNECTION;
     this.#isKicked = options.isKicked ?? (() => Promise.resolve(false));
-    this.#presence.onCountChange((roomId, count) => {
-      this.#enqueue(frameOf({ type: 'viewers:count', roomId, count }), this.#roomTargets(roomId));
+    // However fast viewers come and go, each member gets a room's count a few times a second at most.
+    this.#viewerCounts = new TrailingCoalescer({
+      windowMs: VIEWERS_COUNT_WINDOW_MS,
+      deliver: (roomId, count) =>
+        this.#enqueue(frameOf({ type: 'viewers:count', roomId, count }), this.#roomTargets(roomId)),
     });
+    this.#presence.onCountChange((roomId, count) => this.#viewerCounts.push(roomId, count));
   }
 
   get stats(): RealtimeStats {
@@ -274,7 +280,7 @@ export class RealtimeHub implements RoomBroadcastRelay {
     this.#presenceRefs.set(key, refs);
     if (refs > 1) return;
     this.#broadcastToRoom(roomId, frameOf({ type: 'viewer:joined', roomId, address: account }));
-    this.#presence.join(roomId, account);
+    this.#presence.hold(roomId, account);
   }
 
   #presenceLeave(roomId: number, account: string): void {
@@ -340,8 +346,9 @@ export class RealtimeHub implements RoomBroadcastRelay {
     else this.#draining = false;
   }
 
-  /** Resolves once every queued message has been handed to the sockets. */
+  /** Resolves once every queued message (and every count held back) has been handed to the sockets. */
   async flushed(): Promise<void> {
+    await this.#viewerCounts.idle();
     while (this.#draining) await new Promise((resolve) => setImmediate(resolve));
   }
 }

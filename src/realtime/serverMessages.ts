@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Room } from '../rooms/roomSchemas.js';
 import { EVENT_MESSAGE_TYPES } from './chainEventMessage.js';
 import { ROOM_LEFT_REASONS, WS_ERROR_CODES } from './protocol.js';
+import { VIEWERS_COUNT_WINDOW_MS } from './TrailingCoalescer.js';
 
 const EventValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const EventId = z
@@ -45,11 +46,16 @@ export const SERVER_MESSAGES = {
     address: z.string(),
   }),
   'viewer:left': z.object({ type: z.literal('viewer:left'), roomId: z.number().int(), address: z.string() }),
-  'viewers:count': z.object({
-    type: z.literal('viewers:count'),
-    roomId: z.number().int(),
-    count: z.number().int(),
-  }),
+  'viewers:count': z
+    .object({
+      type: z.literal('viewers:count'),
+      roomId: z.number().int(),
+      count: z.number().int(),
+    })
+    .describe(
+      `a room's viewer count, coalesced: at most one per ${VIEWERS_COUNT_WINDOW_MS} ms per room, sent at the end of ` +
+        'the window with the latest count (counts in between are skipped; the last one always arrives)',
+    ),
   error: z.object({ type: z.literal('error'), code: z.enum(WS_ERROR_CODES), message: z.string() }),
   'server:shutdown': z.object({ type: z.literal('server:shutdown') }),
   chainEvent: ChainEventFrame,

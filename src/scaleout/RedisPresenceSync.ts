@@ -9,6 +9,7 @@ const Message = z.object({
   origin: z.string(),
   change: z.discriminatedUnion('op', [
     z.object({ op: z.enum(['join', 'leave']), roomId: RoomId, identity: Identity }),
+    z.object({ op: z.literal('confirm'), roomId: RoomId, identities: z.array(Identity).max(100_000) }),
     z.object({
       op: z.literal('livekit'),
       roomId: RoomId,

@@ -47,6 +47,11 @@ export interface SessionRoomRequest {
 export type TokenRequest = (VerifiedRoomRequest | SessionRoomRequest) & {
   /** Shown to others in LiveKit; validated at the edge. Default: the shortened address. */
   displayName?: string;
+  /**
+   * The client's IP as the rate limits key it: a viewer token raises the viewer count only within
+   * that IP's presence quota (the token is issued either way).
+   */
+  clientIp?: string;
 };
 
 export interface TokenServiceOptions {
@@ -121,7 +126,7 @@ export class TokenService {
     const room = this.#room(request.roomId);
     if (room && publisherAccess(room, caller.address) === null) {
       const token = await this.#mintPublisher(room, caller, request);
-      this.#presence.join(request.roomId, caller.address);
+      this.#presence.join(request.roomId, caller.address, request.clientIp);
       return token;
     }
     const facts = { blacklisted: false, hasTicket: false, isCoHost: false };
@@ -143,7 +148,7 @@ export class TokenService {
       roomId: request.roomId,
       role: facts.isCoHost ? 'coHost' : 'viewer',
     });
-    this.#presence.join(request.roomId, caller.address);
+    this.#presence.join(request.roomId, caller.address, request.clientIp);
     return token;
   }
 

@@ -74,6 +74,7 @@ describe('loadConfig', () => {
         ipSignatureFailures: 30,
         accountWindowMs: 60_000,
         accountMaxRequests: 20,
+        presenceAccountsPerIp: 20,
       },
       metrics: { token: undefined },
     });
@@ -165,6 +166,7 @@ describe('loadConfig', () => {
       ipSignatureFailures: 12,
       accountWindowMs: 120_000,
       accountMaxRequests: 10,
+      presenceAccountsPerIp: 20,
     });
     expect(config.metrics.token).toBe('a-long-metrics-token');
   });

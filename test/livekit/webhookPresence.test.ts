@@ -1,5 +1,7 @@
+import { request } from 'node:http';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RATE_LIMIT_PRESENCE_ACCOUNTS } from '../../src/config/configDefaults.js';
 import { LIVEKIT_WEBHOOK_PATH } from '../../src/http/routes/livekitWebhookRoute.js';
 import { RequestSigner } from '../support/RequestSigner.js';
 import { startTestService, type TestService } from '../support/startTestService.js';
@@ -62,8 +64,13 @@ async function currentViewers(roomId: number): Promise<number> {
 const nextCount = (client: WsTestClient, roomId: number) =>
   client.nextOfType('viewers:count', (m) => m.roomId === roomId).then((m) => m.count);
 
-/** The viewers:count pushes for the room so far, after every frame sent before now has arrived. */
+/**
+ * The viewers:count pushes for the room so far, after every frame sent before now (and every count
+ * held back to be coalesced) has arrived. Counts of steps that did not wait for their push in
+ * between are coalesced into the last one's.
+ */
 async function counts(client: WsTestClient, roomId: number): Promise<unknown[]> {
+  await svc.hub.flushed();
   await client.settle();
   return client.all((m) => m.type === 'viewers:count' && m.roomId === roomId).map((m) => m.count);
 }
@@ -81,6 +88,23 @@ async function signedPost(path: string, pair: KeyringPair, roomId: number): Prom
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(signer.sign(pair, roomId, { field: 'viewerAddress' })),
+  });
+}
+
+/** A signed viewer token request sent from `localAddress` (a loopback address: its own client IP). */
+function viewerTokenFrom(localAddress: string, pair: KeyringPair, roomId: number): Promise<number> {
+  const body = JSON.stringify(signer.sign(pair, roomId, { field: 'viewerAddress' }));
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${svc.url}/api/livestream/viewer-token`,
+      { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
 }
 
@@ -207,8 +231,10 @@ describe('LiveKit webhooks keep the viewer count', () => {
     const client = await watcher(id);
     const now = nowSeconds();
     await send({ event: 'participant_joined', room, participant: participant('alice'), createdAt: now });
+    expect(await nextCount(client, id)).toBe(1);
     await send({ event: 'participant_joined', room, participant: participant('bob'), createdAt: now });
     expect(await currentViewers(id)).toBe(2);
+    expect(await nextCount(client, id)).toBe(2);
     await send({ event: 'room_finished', room, createdAt: now + 1 });
     expect(await currentViewers(id)).toBe(0);
     expect(await counts(client, id)).toEqual([1, 2, 0]);
@@ -267,10 +293,13 @@ describe('LiveKit webhooks keep the viewer count', () => {
     svc.livekit.webhookUrl = sender.url;
     const viewer = testPair('sr25519', 'WebhookViewer');
     await svc.livekit.join(room, viewer.address);
+    expect(await nextCount(client, id)).toBe(1);
     await svc.livekit.join(room, 'second-viewer');
     expect(await currentViewers(id)).toBe(2);
+    expect(await nextCount(client, id)).toBe(2);
     await svc.livekit.leave(room, 'second-viewer');
     expect(await currentViewers(id)).toBe(1);
+    expect(await nextCount(client, id)).toBe(1);
     // ViewerKicked → RemoveParticipant → LiveKit's participant_left → presence.
     await svc.send(host, 'livestream', 'kickViewer', id, viewer.address);
     await svc.livekitActions.idle();
@@ -286,7 +315,9 @@ describe('reconciliation with LiveKit', () => {
     const { id, room } = await liveRoom();
     const client = await watcher(id);
     await send({ event: 'participant_joined', room, participant: participant('alice') });
+    expect(await nextCount(client, id)).toBe(1);
     await send({ event: 'participant_joined', room, participant: participant('bob') });
+    expect(await nextCount(client, id)).toBe(2);
     // In LiveKit, bob has left and carol joined; neither webhook arrived.
     await svc.livekit.join(room, 'alice');
     await svc.livekit.join(room, 'carol');
@@ -296,6 +327,7 @@ describe('reconciliation with LiveKit', () => {
     await svc.livekit.leave(room, 'carol');
     await svc.reconciler.reconcile();
     expect(await currentViewers(id)).toBe(1);
+    expect(await nextCount(client, id)).toBe(1);
     // carol comes back right after the list: her webhook (whole seconds) is not taken as older.
     await send({ event: 'participant_joined', room, participant: participant('carol', 'PA_carol2') });
     expect(await currentViewers(id)).toBe(2);
@@ -324,6 +356,7 @@ describe('without webhooks', () => {
     // A second token for the same viewer (a reconnect) does not count twice.
     expect((await signedPost('viewer-token', viewer1, id)).status).toBe(200);
     expect(await currentViewers(id)).toBe(2);
+    expect(await nextCount(client, id)).toBe(2);
     const leave = await signedPost('viewer-leave', viewer1, id);
     expect(leave.status).toBe(200);
     expect(await leave.json()).toEqual({ success: true });
@@ -337,6 +370,25 @@ describe('without webhooks', () => {
     expect(await currentViewers(id)).toBe(2);
     expect((await signedPost('viewer-leave', viewer2, id)).status).toBe(200);
     expect(await currentViewers(id)).toBe(2);
+  });
+
+  it('raises the count by a bounded number of accounts per client IP, and still issues their tokens', async () => {
+    const { id } = await liveRoom();
+    const client = await watcher(id);
+    const extra = 3;
+    const statuses: number[] = [];
+    for (let i = 0; i < DEFAULT_RATE_LIMIT_PRESENCE_ACCOUNTS + extra; i++) {
+      statuses.push(await viewerTokenFrom('127.0.0.2', testPair('sr25519', `Throwaway${i}`), id));
+    }
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect(await currentViewers(id)).toBe(DEFAULT_RATE_LIMIT_PRESENCE_ACCOUNTS);
+    // Another address has its own quota; an account already counted is renewed, not refused.
+    expect(await viewerTokenFrom('127.0.0.3', testPair('sr25519', 'Throwaway0'), id)).toBe(200);
+    expect(await viewerTokenFrom('127.0.0.3', testPair('sr25519', 'OtherHousehold'), id)).toBe(200);
+    expect(await currentViewers(id)).toBe(DEFAULT_RATE_LIMIT_PRESENCE_ACCOUNTS + 1);
+    // However fast they came, the watcher got a few coalesced counts, the last one right.
+    const pushed = await counts(client, id);
+    expect(pushed.at(-1)).toBe(DEFAULT_RATE_LIMIT_PRESENCE_ACCOUNTS + 1);
   });
 
   it('drops the count when the room ends on chain', async () => {

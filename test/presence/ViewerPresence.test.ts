@@ -1,5 +1,29 @@
 import { describe, expect, it } from 'vitest';
+import type { PresenceChange } from '../../src/presence/PresenceReplication.js';
 import { ViewerPresence } from '../../src/presence/ViewerPresence.js';
+
+const TTL_MS = 60_000;
+const CONFIRM_MS = 20_000;
+
+/** A presence on a clock the test moves, with every count change and replicated change recorded. */
+function clocked(accountsPerIp = 3) {
+  let now = 1_000_000;
+  const presence = new ViewerPresence({
+    now: () => now,
+    ttlMs: TTL_MS,
+    confirmMs: CONFIRM_MS,
+    accountsPerIp,
+  });
+  const changes: [number, number][] = [];
+  const replicated: PresenceChange[] = [];
+  presence.onCountChange((roomId, count) => changes.push([roomId, count]));
+  presence.onLocalChange((change) => replicated.push(change));
+  const advance = (ms: number) => {
+    now += ms;
+    presence.sweep();
+  };
+  return { presence, changes, replicated, advance, now: () => now };
+}
 
 function watched() {
   const presence = new ViewerPresence();
@@ -31,6 +55,105 @@ describe('ViewerPresence', () => {
 
     it('knows no viewers in a room nobody joined', () => {
       expect(new ViewerPresence().count(7)).toBe(0);
+    });
+  });
+
+  describe('expiry of viewers known from tokens', () => {
+    it('drops a viewer whose token is older than the TTL, and tells the listeners', () => {
+      const { presence, changes, advance } = clocked();
+      presence.join(1, 'alice');
+      advance(TTL_MS / 2);
+      presence.join(1, 'bob');
+      advance(TTL_MS / 2);
+      expect(presence.count(1)).toBe(1);
+      advance(TTL_MS / 2);
+      expect(presence.count(1)).toBe(0);
+      expect(presence.activeRooms()).toEqual([]);
+      expect(changes).toEqual([
+        [1, 1],
+        [1, 2],
+        [1, 1],
+        [1, 0],
+      ]);
+    });
+
+    it('renews the TTL with another token, a LiveKit report of the viewer or its listing by LiveKit', () => {
+      const { presence, advance, now } = clocked();
+      presence.join(1, 'alice');
+      presence.join(2, 'bob');
+      presence.join(3, 'carol');
+      advance(TTL_MS - 1);
+      presence.join(1, 'alice');
+      presence.applyLiveKit(2, 'bob', true, now());
+      presence.replaceLiveKit(3, ['carol'], now());
+      // Room 2 and 3 fall back to tokens again (the room was emptied without a LiveKit time).
+      presence.clear(2);
+      presence.join(2, 'bob');
+      advance(TTL_MS - 1);
+      expect(presence.count(1)).toBe(1);
+      expect(presence.count(2)).toBe(1);
+      advance(2);
+      expect(presence.count(1)).toBe(0);
+    });
+
+    it('keeps a viewer an open WebSocket holds until it leaves, and confirms it to the other instances', () => {
+      const { presence, replicated, advance } = clocked();
+      presence.hold(1, 'alice');
+      presence.join(1, 'alice');
+      expect(replicated).toEqual([
+        { op: 'join', roomId: 1, identity: 'alice' },
+        { op: 'join', roomId: 1, identity: 'alice' },
+      ]);
+      advance(CONFIRM_MS);
+      expect(replicated.at(-1)).toEqual({ op: 'confirm', roomId: 1, identities: ['alice'] });
+      advance(TTL_MS * 3);
+      expect(presence.count(1)).toBe(1);
+      presence.leave(1, 'alice');
+      expect(presence.count(1)).toBe(0);
+      const sent = replicated.length;
+      advance(CONFIRM_MS);
+      expect(replicated).toHaveLength(sent);
+    });
+
+    it('counts what another instance replicates for the TTL, renewed by its confirmations', () => {
+      const { presence, advance } = clocked();
+      presence.applyRemote({ op: 'join', roomId: 1, identity: 'alice' });
+      presence.applyRemote({ op: 'confirm', roomId: 1, identities: ['bob'] });
+      expect(presence.count(1)).toBe(2);
+      advance(TTL_MS - 1);
+      presence.applyRemote({ op: 'confirm', roomId: 1, identities: ['alice'] });
+      advance(2);
+      expect(presence.count(1)).toBe(1);
+      advance(TTL_MS);
+      expect(presence.count(1)).toBe(0);
+    });
+  });
+
+  describe('the quota of accounts per client IP', () => {
+    it('stops raising the count past the quota of one IP, and lets another IP add its own', () => {
+      const { presence } = clocked(3);
+      const added = ['a', 'b', 'c', 'd', 'e'].map((key) => presence.join(1, key, '10.0.0.1'));
+      expect(added).toEqual([true, true, true, false, false]);
+      expect(presence.count(1)).toBe(3);
+      // Across rooms: the quota is the IP's, not the room's.
+      expect(presence.join(2, 'f', '10.0.0.1')).toBe(false);
+      expect(presence.join(1, 'f', '10.0.0.2')).toBe(true);
+      expect(presence.count(1)).toBe(4);
+    });
+
+    it('renews an account already counted, even past the quota, and frees slots after the TTL', () => {
+      const { presence, advance } = clocked(2);
+      presence.hold(1, 'held');
+      expect(presence.join(1, 'a', '10.0.0.1')).toBe(true);
+      expect(presence.join(1, 'b', '10.0.0.1')).toBe(true);
+      expect(presence.join(1, 'a', '10.0.0.1')).toBe(true);
+      expect(presence.join(2, 'a', '10.0.0.1')).toBe(true);
+      // Already counted through its WebSocket: renewing it adds nobody.
+      expect(presence.join(1, 'held', '10.0.0.1')).toBe(true);
+      expect(presence.join(1, 'c', '10.0.0.1')).toBe(false);
+      advance(TTL_MS);
+      expect(presence.count(1)).toBe(1);
+      expect(presence.join(1, 'c', '10.0.0.1')).toBe(true);
     });
   });
 

@@ -1,8 +1,9 @@
 import type { Request, RequestHandler } from 'express';
-import { ipKeyGenerator, MemoryStore, type Options, type Store } from 'express-rate-limit';
+import { MemoryStore, type Options, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors/AppError.js';
-import { IPV6_SUBNET_PREFIX_BITS, type RateLimitStoreFactory } from './rateLimits.js';
+import { clientIpKey } from './clientIpKey.js';
+import type { RateLimitStoreFactory } from './rateLimits.js';
 
 export const SIGNATURE_FAILURE_LIMITER_PREFIX = 'rl:sigfail:';
 /**
@@ -46,7 +47,7 @@ export class SignatureFailureLimit {
 
   /** Refuses a signed request from an IP over its budget: 429 with Retry-After, no signature check. */
   readonly gate: RequestHandler = (req, _res, next) => {
-    const key = keyOf(req);
+    const key = clientIpKey(req);
     const until = this.#blockedUntil.get(key);
     if (until !== undefined) {
       const msLeft = until - Date.now();
@@ -62,7 +63,7 @@ export class SignatureFailureLimit {
 
   /** Counts a failed signature check against the request's client IP. */
   async recordFailure(req: Request): Promise<void> {
-    const key = keyOf(req);
+    const key = clientIpKey(req);
     let hits: { totalHits: number; resetTime: Date | undefined };
     try {
       hits = await this.#store.increment(key);
@@ -78,9 +79,4 @@ export class SignatureFailureLimit {
     }
     this.#blockedUntil.set(key, hits.resetTime?.getTime() ?? Date.now() + this.#windowMs);
   }
-}
-
-/** The client's IP as the per-IP limiter keys it (IPv6 by its /56). */
-function keyOf(req: Request): string {
-  return ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? '', IPV6_SUBNET_PREFIX_BITS);
 }

@@ -12,6 +12,7 @@ import type {
   TokenService,
   VerifiedRoomRequest,
 } from '../../tokens/TokenService.js';
+import { clientIpKey } from '../middleware/clientIpKey.js';
 import { setRateLimitAccount } from '../middleware/rateLimits.js';
 import type { SignatureFailureLimit } from '../middleware/SignatureFailureLimit.js';
 import { type SessionAuthenticator, sessionCaller } from '../middleware/sessionCaller.js';
@@ -170,8 +171,8 @@ export function livestreamRouter(deps: LivestreamRouterDeps): Router {
     },
   );
 
-  router.post('/viewer-token', ...signedRequest(ViewerTokenBody, signed('viewer')), async (_req, res) => {
-    const body = bodyOf<Verified<typeof ViewerTokenBody>>(res);
+  router.post('/viewer-token', ...signedRequest(ViewerTokenBody, signed('viewer')), async (req, res) => {
+    const body = { ...bodyOf<Verified<typeof ViewerTokenBody>>(res), clientIp: clientIpKey(req) };
     sendToken(res, await counted('viewer', () => tokens.issueViewerToken(body)));
   });
 

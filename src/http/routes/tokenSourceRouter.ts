@@ -4,6 +4,7 @@ import { AppError } from '../../errors/AppError.js';
 import type { MintedToken } from '../../livekit/TokenMinter.js';
 import type { Metrics } from '../../observability/Metrics.js';
 import type { TokenRequest, TokenService } from '../../tokens/TokenService.js';
+import { clientIpKey } from '../middleware/clientIpKey.js';
 import { setRateLimitAccount } from '../middleware/rateLimits.js';
 import { type SessionAuthenticator, sessionCaller } from '../middleware/sessionCaller.js';
 import { TokenSourceBody } from '../sessionSchemas.js';
@@ -47,6 +48,7 @@ export function tokenSourceRouter(deps: TokenSourceRouterDeps): Router {
     const request: TokenRequest = {
       roomId: body.roomId,
       caller,
+      clientIp: clientIpKey(req),
       ...(body.name === undefined ? {} : { displayName: body.name }),
     };
     res.locals[REQUEST] = request;

@@ -22,6 +22,10 @@ export interface ReliabilityCounts {
   signInFloodSeconds: number;
   /** How long a fault lasts (Redis killed or hung, the chain node hung), and each calm phase around it. */
   faultWindowMs: number;
+  /** Viewer tokens for throwaway keys from one IP (fake viewers). */
+  fakeViewerKeys: number;
+  /** WebSocket members of the room that receive its viewer counts meanwhile. */
+  fakeViewerRoomMembers: number;
 }
 
 /**
@@ -41,6 +45,8 @@ export const RELIABILITY_SCALES = {
     signInFloodSockets: 50,
     signInFloodSeconds: 5,
     faultWindowMs: 3_000,
+    fakeViewerKeys: 120,
+    fakeViewerRoomMembers: 300,
   },
   full: {
     fuzzBodiesPerRoute: 10_000,
@@ -54,6 +60,8 @@ export const RELIABILITY_SCALES = {
     signInFloodSockets: 100,
     signInFloodSeconds: 15,
     faultWindowMs: 10_000,
+    fakeViewerKeys: 600,
+    fakeViewerRoomMembers: 2_000,
   },
 } as const satisfies Record<string, ReliabilityCounts>;
 

@@ -8,6 +8,7 @@ import { parseAccount } from './auth/parseAccount.js';
 import { SignedMessageAuthenticator } from './auth/SignedMessageAuthenticator.js';
 import { TimedSignatureVerifier } from './auth/TimedSignatureVerifier.js';
 import { WorkerSignatureVerifier } from './auth/WorkerSignatureVerifier.js';
+import { BestBlockFollower } from './chain/BestBlockFollower.js';
 import { ChainRooms } from './chain/ChainRooms.js';
 import { FinalizedBlockFollower } from './chain/FinalizedBlockFollower.js';
 import { PolkadotChainClient } from './chain/PolkadotChainClient.js';
@@ -67,6 +68,8 @@ export interface RunningService {
   devchain: RunningDevChain | undefined;
   chain: PolkadotChainClient;
   follower: FinalizedBlockFollower;
+  /** Best blocks ahead of finality, through the same pipeline (`best`, `confirmed`, retractions). */
+  bestFollower: BestBlockFollower;
   rooms: ChainRooms;
   hub: RealtimeHub;
   presence: ViewerPresence;
@@ -123,6 +126,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     probeTimeoutMs: config.chain.timeoutMs,
   });
   const follower = new FinalizedBlockFollower({ chain, logger });
+  const bestFollower = new BestBlockFollower({ chain, finalized: follower, logger });
   const rooms = new ChainRooms({ chain, logger });
   const presence = new ViewerPresence({ accountsPerIp: config.rateLimit.presenceAccountsPerIp });
   const roomViews = new RoomViews({ rooms, presence });
@@ -246,7 +250,11 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   follower.onReset(() => {
     void livekitReconciler.reconcile();
   });
-  follower.onBlock((block) => pipeline.apply(block, 'finalized'));
+  // Finalized blocks reach the pipeline through the best follower, which tells a block it applied
+  // ahead of finality (confirmed) from one it never saw (finalized).
+  bestFollower.onBlock(pipeline.apply);
+  bestFollower.onRetract(pipeline.retract);
+  follower.onAdvance(pipeline.finalized);
   const websockets = new WebSocketGateway({
     hub,
     authenticator,
@@ -294,6 +302,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     relay && { name: 'room relay', start: () => relay.start(), stop: () => relay.stop() },
     { name: 'livekit actions', stop: () => livekitActions.close() },
     { name: 'block follower', start: () => follower.start(), stop: () => follower.stop() },
+    { name: 'best block follower', start: () => bestFollower.start(), stop: () => bestFollower.stop() },
     { name: 'livekit health', start: () => livekitHealth.start(), stop: () => livekitHealth.stop() },
     { name: 'presence reconciler', start: () => reconciler.start(), stop: () => reconciler.stop() },
     {
@@ -323,6 +332,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     devchain,
     chain,
     follower,
+    bestFollower,
     rooms,
     hub,
     presence,

@@ -50,7 +50,14 @@ export function benchBlock(seq: number, t: number): ChainBlock {
 /** The same message the hub makes of `benchChainEvent` (`gift:received`), for the other servers. */
 export function benchMessage(seq: number, t: number): ChainEventMessage {
   const event = benchChainEvent(seq, t);
-  return { type: 'gift:received', id: event.id, roomId: event.roomId, block: event.block, data: event.data };
+  return {
+    type: 'gift:received',
+    id: event.id,
+    roomId: event.roomId,
+    block: event.block,
+    final: true,
+    data: event.data,
+  };
 }
 
 function blockHash(number: number): string {

@@ -18,7 +18,7 @@ interface Entry {
 
 export interface AccessLookupsOptions {
   chain: ChainClient;
-  /** The block reads are made at: the follower's last processed finalized block. */
+  /** The block reads are made at: the last block the pipeline applied (best or finalized). */
   at: () => string | null;
   ttlMs?: number;
   now?: () => number;
@@ -26,7 +26,8 @@ export interface AccessLookupsOptions {
 
 /**
  * Ticket, blacklist and co-host lookups for token checks. Answers are cached and dropped when a
- * finalized event changes them, so a ticket bought in block N counts as soon as N is processed.
+ * block's event changes them (or a retracted block's event changed them), so a ticket bought in
+ * block N counts as soon as N is applied as a best block, and no longer once N is retracted.
  */
 export class AccessLookups {
   readonly #chain: ChainClient;
@@ -65,7 +66,7 @@ export class AccessLookups {
     return this.#lookup('cohosts', roomId, null, (at) => this.#chain.coHosts(roomId, at));
   }
 
-  /** Changes whenever a finalized event may have changed an answer (compare before and after reads). */
+  /** Changes whenever an applied or retracted event may have changed an answer (compare before and after reads). */
   get epoch(): number {
     return this.#epoch;
   }

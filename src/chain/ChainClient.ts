@@ -1,5 +1,5 @@
 import type { ChainEvent } from './livestreamEvents.js';
-import type { BlockRef, ChainRoom } from './types.js';
+import type { BlockHeader, BlockRef, ChainRoom } from './types.js';
 
 export type ChainStatus = 'connected' | 'disconnected';
 
@@ -15,10 +15,14 @@ export interface ChainClient {
   finalizedHead(): Promise<BlockRef>;
   /** null when the chain has no block with that number. */
   blockHash(number: number): Promise<string | null>;
+  /** null when the node does not know (or no longer keeps) a block with that hash. */
+  header(hash: string): Promise<BlockHeader | null>;
   /** The Livestream events of one block, in order, with their ids. */
   livestreamEvents(block: BlockRef): Promise<ChainEvent[]>;
   /** New finalized heads; numbers may skip (the follower fills gaps). */
   subscribeFinalizedHeads(listener: (head: BlockRef) => void): Promise<() => void>;
+  /** The node's best head, each time it changes (across re-orgs, it may go back or sideways). */
+  subscribeNewHeads(listener: (head: BlockHeader) => void): Promise<() => void>;
   rooms(at: string): Promise<ChainRoom[]>;
   roomsById(ids: readonly number[], at: string): Promise<Map<number, ChainRoom | null>>;
   hasTicket(roomId: number, accountId: Uint8Array, at: string): Promise<boolean>;

@@ -12,7 +12,8 @@ export interface ChainRoomsOptions {
 }
 
 /**
- * Rooms and access facts as of the last block the pipeline applied: the room index is loaded at a
+ * Rooms and access facts as of the last block the pipeline applied (the best block, or the
+ * finalized one when nothing is ahead of finality): the room index is loaded at a
  * (re)start and each changed room is re-read at the block that changed it; ticket, blacklist and
  * co-host answers are read at that block and cached until an event changes them.
  */
@@ -48,16 +49,31 @@ export class ChainRooms {
   }
 
   /** Re-reads, at the block, each room its events changed. */
-  async applyRoomChanges(block: ChainBlock): Promise<void> {
+  applyRoomChanges(block: ChainBlock): Promise<void> {
+    return this.#reread(block, block);
+  }
+
+  /** The block left the best chain: each room its events changed is read again at `parent`. */
+  revertRoomChanges(block: ChainBlock, parent: BlockRef): Promise<void> {
+    return this.#reread(block, parent);
+  }
+
+  async #reread(block: ChainBlock, at: BlockRef): Promise<void> {
     const ids = changedRoomIds(block.events);
     if (ids.length === 0) return;
-    for (const [id, room] of await this.#chain.roomsById(ids, block.hash)) this.#index.put(id, room);
+    for (const [id, room] of await this.#chain.roomsById(ids, at.hash)) this.#index.put(id, room);
   }
 
   /** Drops the cached answers the block's events changed; later reads are made at the block. */
   applyAccessChanges(block: ChainBlock): void {
     this.#lookups.apply(block.events);
     this.#appliedHash = block.hash;
+  }
+
+  /** The block left the best chain: what it changed is dropped again, reads move to `parent`. */
+  revertAccessChanges(block: ChainBlock, parent: BlockRef): void {
+    this.#lookups.apply(block.events);
+    this.#appliedHash = parent.hash;
   }
 
   /** True when token checks can be answered: the chain is up and the index is loaded. */

@@ -6,6 +6,8 @@ import type { BlockRef } from './types.js';
 export type BlockHandler = (block: ChainBlock) => void | Promise<void>;
 /** Called when following (re)starts from `head` without history: load state at `head`. */
 export type ResetHandler = (head: BlockRef) => void | Promise<void>;
+/** Called once per advance of finality, after every block up to `head` went to the block handlers. */
+export type AdvanceHandler = (head: BlockRef) => void | Promise<void>;
 
 export interface FinalizedBlockFollowerOptions {
   chain: ChainClient;
@@ -23,6 +25,7 @@ export class FinalizedBlockFollower {
   readonly #logger: Logger;
   readonly #blockHandlers: BlockHandler[] = [];
   readonly #resetHandlers: ResetHandler[] = [];
+  readonly #advanceHandlers: AdvanceHandler[] = [];
   #cursor: BlockRef | null = null;
   #genesis: string | null = null;
   #target = 0;
@@ -44,6 +47,18 @@ export class FinalizedBlockFollower {
 
   onReset(handler: ResetHandler): void {
     this.#resetHandlers.push(handler);
+  }
+
+  onAdvance(handler: AdvanceHandler): void {
+    this.#advanceHandlers.push(handler);
+  }
+
+  /**
+   * Runs `task` on the follower's serial queue, between blocks: whoever else handles blocks (the
+   * best-block follower) never interleaves with a finalized block half-way through the pipeline.
+   */
+  run(task: () => Promise<void>): void {
+    this.#enqueue(task);
   }
 
   /** The last fully processed finalized block (null before the first sync). */
@@ -123,14 +138,21 @@ export class FinalizedBlockFollower {
   }
 
   async #catchUp(to: number): Promise<void> {
-    while (this.#cursor && this.#cursor.number < to && !this.#stopped) {
-      const number = this.#cursor.number + 1;
-      const hash = await this.#chain.blockHash(number);
-      if (hash === null) return;
-      const ref = { number, hash };
-      const block: ChainBlock = { ...ref, events: await this.#chain.livestreamEvents(ref) };
-      for (const handler of this.#blockHandlers) await handler(block);
-      this.#cursor = ref;
+    const from = this.#cursor;
+    try {
+      while (this.#cursor && this.#cursor.number < to && !this.#stopped) {
+        const number = this.#cursor.number + 1;
+        const hash = await this.#chain.blockHash(number);
+        if (hash === null) return;
+        const ref = { number, hash };
+        const block: ChainBlock = { ...ref, events: await this.#chain.livestreamEvents(ref) };
+        for (const handler of this.#blockHandlers) await handler(block);
+        this.#cursor = ref;
+      }
+    } finally {
+      // Also when a later block failed: what was processed is final and clients may know it.
+      const head = this.#cursor;
+      if (head && head !== from) for (const handler of this.#advanceHandlers) await handler(head);
     }
   }
 }

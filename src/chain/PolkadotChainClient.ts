@@ -9,7 +9,7 @@ import { decodeRoom, toAddress, toEventValue } from './decodeChainValues.js';
 import { decodeLiveRoomScale } from './decodeLiveRoomScale.js';
 import { fastRoomDecoderAgrees } from './fastRoomDecoderAgrees.js';
 import { type ChainEvent, decodeLivestreamEvent } from './livestreamEvents.js';
-import type { BlockRef, ChainRoom, EventValue } from './types.js';
+import type { BlockHeader, BlockRef, ChainRoom, EventValue } from './types.js';
 import { withDeadline } from './withDeadline.js';
 
 /** Reconnect delay of the WebSocket provider (it retries forever at this pace). */
@@ -53,10 +53,18 @@ interface Connection {
   api: ApiPromise;
   ready: boolean;
   openedAt: number;
-  headsSubscribed: boolean;
+  /** Which head streams this connection has subscribed (each made again on a new connection). */
+  subscribed: Set<HeadStream>;
   /** Fails every call still waiting on this connection, once it has been replaced. */
   abandon: (error: Error) => void;
   abandoned: Promise<never>;
+}
+
+type HeadStream = 'finalized' | 'best';
+
+interface RawHeader {
+  number?: unknown;
+  parentHash?: unknown;
 }
 
 function camel(name: string): string {
@@ -79,7 +87,10 @@ export class PolkadotChainClient implements ChainClient {
   readonly #probeTimeoutMs: number;
   readonly #logger: Logger;
   readonly #listeners = new Set<(status: ChainStatus) => void>();
-  readonly #headListeners = new Set<(head: BlockRef) => void>();
+  readonly #headListeners: Record<HeadStream, Set<(head: BlockHeader) => void>> = {
+    finalized: new Set(),
+    best: new Set(),
+  };
   readonly #probeTimer: NodeJS.Timeout;
   #connection: Connection;
   #status: ChainStatus = 'disconnected';
@@ -121,10 +132,16 @@ export class PolkadotChainClient implements ChainClient {
       // Raw calls here and wherever a block hash is passed: the decorated ones first look up the
       // runtime at that block through its parent, which fails for the genesis block of a chain other
       // than the one the api first connected to (a node restarted with a new genesis).
-      const header = (await this.#api.rpc.chain.getHeader.raw(hash)) as { number?: unknown } | null;
-      if (header === null || typeof header.number !== 'string') throw new Error(`no header for ${hash}`);
-      return { number: hexToNumber(header.number), hash };
+      const header = toHeader(hash, (await this.#api.rpc.chain.getHeader.raw(hash)) as RawHeader | null);
+      if (header === null) throw new Error(`no header for ${hash}`);
+      return { number: header.number, hash };
     });
+  }
+
+  header(hash: string): Promise<BlockHeader | null> {
+    return this.#call(async () =>
+      toHeader(hash, (await this.#api.rpc.chain.getHeader.raw(hash)) as RawHeader | null),
+    );
   }
 
   blockHash(number: number): Promise<string | null> {
@@ -161,11 +178,20 @@ export class PolkadotChainClient implements ChainClient {
     });
   }
 
-  async subscribeFinalizedHeads(listener: (head: BlockRef) => void): Promise<() => void> {
-    this.#headListeners.add(listener);
+  subscribeFinalizedHeads(listener: (head: BlockRef) => void): Promise<() => void> {
+    return this.#listenHeads('finalized', listener);
+  }
+
+  subscribeNewHeads(listener: (head: BlockHeader) => void): Promise<() => void> {
+    return this.#listenHeads('best', listener);
+  }
+
+  async #listenHeads(stream: HeadStream, listener: (head: BlockHeader) => void): Promise<() => void> {
+    const listeners = this.#headListeners[stream];
+    listeners.add(listener);
     // Made again on every new connection (the provider itself re-subscribes after a plain reconnect).
-    await this.#subscribeHeads(this.#connection);
-    return () => this.#headListeners.delete(listener);
+    await this.#subscribeHeads(this.#connection, stream);
+    return () => listeners.delete(listener);
   }
 
   rooms(at: string): Promise<ChainRoom[]> {
@@ -260,7 +286,8 @@ export class PolkadotChainClient implements ChainClient {
     this.#closed = true;
     clearInterval(this.#probeTimer);
     this.#listeners.clear();
-    this.#headListeners.clear();
+    this.#headListeners.finalized.clear();
+    this.#headListeners.best.clear();
     await this.#connection.api.disconnect().catch(() => undefined);
   }
 
@@ -289,7 +316,7 @@ export class PolkadotChainClient implements ChainClient {
       api,
       ready: false,
       openedAt: Date.now(),
-      headsSubscribed: false,
+      subscribed: new Set(),
       abandon,
       abandoned,
     };
@@ -298,9 +325,11 @@ export class PolkadotChainClient implements ChainClient {
       if (!current()) return;
       conn.ready = true;
       this.#setStatus('connected');
-      this.#subscribeHeads(conn).catch((error: unknown) =>
-        this.#logger.warn({ err: error }, 'could not subscribe to finalized heads'),
-      );
+      for (const stream of ['finalized', 'best'] as const) {
+        this.#subscribeHeads(conn, stream).catch((error: unknown) =>
+          this.#logger.warn({ err: error, stream }, 'could not subscribe to heads'),
+        );
+      }
     });
     // After a reconnection the api re-uses its metadata; it counts as connected once it answers.
     api.on('connected', () => {
@@ -319,17 +348,26 @@ export class PolkadotChainClient implements ChainClient {
     return conn;
   }
 
-  async #subscribeHeads(conn: Connection): Promise<void> {
-    if (!conn.ready || conn.headsSubscribed || this.#headListeners.size === 0) return;
-    conn.headsSubscribed = true;
+  async #subscribeHeads(conn: Connection, stream: HeadStream): Promise<void> {
+    const listeners = this.#headListeners[stream];
+    if (!conn.ready || conn.subscribed.has(stream) || listeners.size === 0) return;
+    conn.subscribed.add(stream);
+    const subscribe =
+      stream === 'finalized'
+        ? conn.api.rpc.chain.subscribeFinalizedHeads
+        : conn.api.rpc.chain.subscribeNewHeads;
     try {
-      await conn.api.rpc.chain.subscribeFinalizedHeads((header) => {
+      await subscribe((header) => {
         if (conn !== this.#connection) return;
-        const head = { number: header.number.toNumber(), hash: header.hash.toHex() };
-        for (const listener of this.#headListeners) listener(head);
+        const head = {
+          number: header.number.toNumber(),
+          hash: header.hash.toHex(),
+          parentHash: header.parentHash.toHex(),
+        };
+        for (const listener of listeners) listener(head);
       });
     } catch (error) {
-      conn.headsSubscribed = false;
+      conn.subscribed.delete(stream);
       throw error;
     }
   }
@@ -392,4 +430,10 @@ export class PolkadotChainClient implements ChainClient {
     this.#logger[status === 'connected' ? 'info' : 'warn']({ status }, 'chain connection');
     for (const listener of this.#listeners) listener(status);
   }
+}
+
+/** A raw `chain_getHeader` answer as ours; null when the node has no such block. */
+function toHeader(hash: string, raw: RawHeader | null): BlockHeader | null {
+  if (raw === null || typeof raw.number !== 'string' || typeof raw.parentHash !== 'string') return null;
+  return { number: hexToNumber(raw.number), hash, parentHash: raw.parentHash };
 }

@@ -27,4 +27,9 @@ export interface BlockRef {
   hash: string;
 }
 
+/** A block as its header names it: where it sits and what it builds on. */
+export interface BlockHeader extends BlockRef {
+  parentHash: string;
+}
+
 export type EventValue = string | number | boolean | null;

@@ -21,6 +21,15 @@ export class BlockPipeline {
     for (const stage of this.#stages) await stage.apply(block, kind);
   };
 
+  /** In the same order as `apply`: a later stage sees the state the earlier ones restored. */
+  readonly retract = async (block: ChainBlock, parent: BlockRef): Promise<void> => {
+    for (const stage of this.#stages) await stage.retract?.(block, parent);
+  };
+
+  readonly finalized = async (head: BlockRef): Promise<void> => {
+    for (const stage of this.#stages) await stage.finalized?.(head);
+  };
+
   readonly reset = async (head: BlockRef): Promise<void> => {
     for (const stage of this.#stages) await stage.reset?.(head);
   };

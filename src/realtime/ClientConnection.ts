@@ -9,6 +9,8 @@ export class ClientConnection {
   readonly socket: WebSocket;
   readonly ip: string;
   readonly rooms = new Set<number>();
+  /** Rooms joined with `finalOnly`: their events come once final, never from a best block. */
+  readonly finalOnlyRooms = new Set<number>();
   /** SS58-42 address once `auth` succeeded. */
   account: string | null = null;
   alive = true;

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
+import type { BlockKind } from '../chain/BestBlockFollower.js';
 import type { ChainBlock } from '../chain/livestreamEvents.js';
+import type { BlockRef } from '../chain/types.js';
 import type { ViewerPresence } from '../presence/ViewerPresence.js';
 import type { RoomViews } from '../rooms/RoomViews.js';
 import type { RoomView } from '../rooms/roomView.js';
@@ -9,6 +11,7 @@ import type { RoomLeftReason, WsErrorCode } from './protocol.js';
 import type { RoomBroadcastRelay } from './RoomBroadcastRelay.js';
 import { RoomReplayBuffer } from './RoomReplayBuffer.js';
 import { TrailingCoalescer, VIEWERS_COUNT_WINDOW_MS } from './TrailingCoalescer.js';
+import { UnfinalizedEvents } from './UnfinalizedEvents.js';
 import { frameOf, wsTextFrame } from './wsTextFrame.js';
 
 /** Sends per event-loop turn: a fan-out to thousands must not stall HTTP requests meanwhile. */
@@ -70,8 +73,12 @@ export class RealtimeHub implements RoomBroadcastRelay {
   readonly #viewerCounts: TrailingCoalescer<number>;
   readonly #relayListeners = new Set<(roomId: number, frame: Buffer) => void>();
   readonly #membershipListeners = new Set<(roomId: number, hasMembers: boolean) => void>();
+  readonly #unfinalized = new UnfinalizedEvents();
   #draining = false;
+  /** The last event published as final: no event at or before it is published as final again. */
   #lastEventId = '0-0';
+  /** The furthest event published at all (final or not): a `since` past it is from elsewhere. */
+  #furthestEventId = '0-0';
   #sent = 0;
   #dropped = 0;
 
@@ -140,10 +147,17 @@ export class RealtimeHub implements RoomBroadcastRelay {
   }
 
   /**
-   * Subscribes `conn` to a room. With `since`, first replays the room's events after it (or sends
-   * `room:reset` when they are no longer all buffered); then the `room:joined` snapshot.
+   * Subscribes `conn` to a room. With `since`, first replays the room's final events after it, then
+   * (unless `finalOnly`) its events not final yet again (or sends `room:reset` when they are no
+   * longer all buffered); then the `room:joined` snapshot. `finalOnly`: the room's events come
+   * once final only, never from a best block (so never retracted).
    */
-  async join(conn: ClientConnection, roomId: number, since?: string): Promise<WsErrorCode | null> {
+  async join(
+    conn: ClientConnection,
+    roomId: number,
+    since?: string,
+    finalOnly = false,
+  ): Promise<WsErrorCode | null> {
     const account = conn.account;
     if (account && !conn.rooms.has(roomId) && this.#rooms.has(roomId)) {
       // A kicked account cannot come back while it is kicked (anonymous connections see events only).
@@ -160,18 +174,27 @@ export class RealtimeHub implements RoomBroadcastRelay {
       }
       if (conn.closed || conn.account !== account) return null;
     }
-    return this.#joinNow(conn, roomId, since);
+    return this.#joinNow(conn, roomId, since, finalOnly);
   }
 
-  #joinNow(conn: ClientConnection, roomId: number, since?: string): WsErrorCode | null {
+  #joinNow(
+    conn: ClientConnection,
+    roomId: number,
+    since: string | undefined,
+    finalOnly: boolean,
+  ): WsErrorCode | null {
     if (!this.#rooms.has(roomId)) return this.#rooms.loaded ? 'ROOM_NOT_FOUND' : 'CHAIN_UNAVAILABLE';
     if (!conn.rooms.has(roomId) && conn.rooms.size >= this.#maxRooms) return 'TOO_MANY_ROOMS';
+    if (finalOnly) conn.finalOnlyRooms.add(roomId);
+    else conn.finalOnlyRooms.delete(roomId);
     if (since !== undefined) {
       // An id past everything published here comes from another chain (a reset dev chain) or a
       // node ahead of ours: its position means nothing in this buffer, so the client must reload.
-      const frames = compareEventIds(since, this.#lastEventId) > 0 ? null : this.#replay.after(roomId, since);
-      if (frames === null) conn.send(frameOf({ type: 'room:reset', roomId }));
-      else for (const frame of frames) this.#sendDirect(conn, frame);
+      const final =
+        compareEventIds(since, this.#furthestEventId) > 0 ? null : this.#replay.after(roomId, since);
+      const unfinal = finalOnly ? [] : this.#unfinalized.frames(roomId);
+      if (final === null || unfinal === null) conn.send(frameOf({ type: 'room:reset', roomId }));
+      else for (const frame of [...final, ...unfinal]) this.#sendDirect(conn, frame);
     }
     if (!conn.rooms.has(roomId)) {
       conn.rooms.add(roomId);
@@ -198,6 +221,7 @@ export class RealtimeHub implements RoomBroadcastRelay {
 
   leave(conn: ClientConnection, roomId: number): boolean {
     if (!conn.rooms.delete(roomId)) return false;
+    conn.finalOnlyRooms.delete(roomId);
     const members = this.#members.get(roomId);
     members?.delete(conn);
     if (conn.account) this.#presenceLeave(roomId, conn.account);
@@ -208,21 +232,63 @@ export class RealtimeHub implements RoomBroadcastRelay {
     return true;
   }
 
-  /** Publishes a finalized block's events (once each, even if the block is handled again). */
-  publishBlock(block: ChainBlock): void {
+  /**
+   * Publishes a block's events. A best block's room events go at once (`final: false`) to the
+   * room's members that did not ask for final events only, and are kept until the block is
+   * confirmed or retracted; the rest (broadcasts to everyone, to an account alone) waits for
+   * finality. A confirmed block's events go, final, to whoever has not had them; a finalized one's
+   * to everyone concerned. Each event is published as final once, even if its block comes again.
+   */
+  publishBlock(block: ChainBlock, kind: BlockKind = 'finalized'): void {
+    if (kind !== 'best') this.#unfinalized.take(block.hash);
     for (const event of block.events) {
       if (compareEventIds(event.id, this.#lastEventId) <= 0) continue;
-      this.#lastEventId = event.id;
-      for (const { message, route } of routeChainEvent(event)) {
+      if (kind !== 'best') this.#lastEventId = event.id;
+      if (compareEventIds(event.id, this.#furthestEventId) > 0) this.#furthestEventId = event.id;
+      for (const { message, route } of routeChainEvent(event, kind !== 'best')) {
+        const early = route.room !== null && !route.everyone;
+        if (kind === 'best' && !early) continue;
         const frame = frameOf(message);
+        if (kind === 'best') {
+          if (route.replayable) this.#unfinalized.add(block, route.room as number, event.id, frame);
+          this.#enqueue(frame, this.#targets(route, 'early'));
+          continue;
+        }
         if (route.replayable && route.room !== null) this.#replay.add(route.room, event.id, frame);
-        this.#enqueue(frame, this.#targets(route));
+        this.#enqueue(frame, this.#targets(route, kind === 'confirmed' && early ? 'late' : 'all'));
       }
-      if (event.name === 'ViewerKicked') {
+      // A kick acts from the best block on; when its block is confirmed, nobody is left to take out.
+      if (event.name === 'ViewerKicked' && kind !== 'confirmed') {
         this.#kicks++;
         this.#takeOut(event.roomId, event.data.viewer, 'kicked');
       }
     }
+  }
+
+  /**
+   * A best block left the best chain: the members that had its events are told which ids are
+   * void (`events:retracted`), or to reload (`room:reset`) where not all of them were kept.
+   */
+  retract(block: BlockRef): void {
+    const gone = this.#unfinalized.take(block.hash);
+    if (!gone) return;
+    const ref = { number: block.number, hash: block.hash };
+    for (const [roomId, { ids }] of gone.rooms) {
+      if (gone.lost.has(roomId)) continue;
+      this.#enqueue(
+        frameOf({ type: 'events:retracted', roomId, ids, block: ref }),
+        this.#earlyMembers(roomId),
+      );
+    }
+    for (const roomId of gone.lost)
+      this.#enqueue(frameOf({ type: 'room:reset', roomId }), this.#earlyMembers(roomId));
+  }
+
+  /** Finality advanced: one frame to every connection (clients mark the events up to it final). */
+  finalized(head: BlockRef): void {
+    this.#enqueue(frameOf({ type: 'block:finalized', number: head.number, hash: head.hash }), [
+      ...this.#connections,
+    ]);
   }
 
   /** The account's connections leave the room, each told why (after the frames queued before). */
@@ -244,7 +310,9 @@ export class RealtimeHub implements RoomBroadcastRelay {
   /** The chain changed under us (new genesis): buffered history is void; members must reload. */
   reset(headNumber: number): void {
     this.#replay.reset(`${headNumber}-999999`);
+    this.#unfinalized.clear();
     this.#lastEventId = `${headNumber}-999999`;
+    this.#furthestEventId = this.#lastEventId;
     for (const [roomId, members] of this.#members)
       this.#enqueue(frameOf({ type: 'room:reset', roomId }), [...members]);
   }
@@ -266,11 +334,27 @@ export class RealtimeHub implements RoomBroadcastRelay {
     return [...(this.#members.get(roomId) ?? [])];
   }
 
-  #targets(route: Route): ClientConnection[] {
+  /** The room's members that take events from best blocks. */
+  #earlyMembers(roomId: number): ClientConnection[] {
+    return this.#roomTargets(roomId).filter((c) => !c.finalOnlyRooms.has(roomId));
+  }
+
+  /**
+   * Who gets a routed message: `all` of them; `early`, those that take best-block events (the
+   * room's members that did not ask for final only, and the accounts concerned); `late`, the rest
+   * (the room's final-only members), once the event is final.
+   */
+  #targets(route: Route, who: 'all' | 'early' | 'late'): ClientConnection[] {
     const targets = new Set<ClientConnection>(route.everyone ? this.#connections : []);
-    if (route.room !== null && !route.everyone)
-      for (const c of this.#members.get(route.room) ?? []) targets.add(c);
-    for (const account of route.accounts) for (const c of this.#byAccount.get(account) ?? []) targets.add(c);
+    if (route.room !== null && !route.everyone) {
+      for (const c of this.#members.get(route.room) ?? []) {
+        const late = c.finalOnlyRooms.has(route.room);
+        if (who === 'all' || late === (who === 'late')) targets.add(c);
+      }
+    }
+    if (who !== 'late')
+      for (const account of route.accounts)
+        for (const c of this.#byAccount.get(account) ?? []) targets.add(c);
     return [...targets];
   }
 

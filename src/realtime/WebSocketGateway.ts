@@ -174,7 +174,7 @@ export class WebSocketGateway {
         return;
       case 'join-room':
         return this.#inOrder(conn, async () => {
-          const error = await this.#hub.join(conn, frame.roomId, frame.since);
+          const error = await this.#hub.join(conn, frame.roomId, frame.since, frame.finalOnly);
           if (error) this.#error(conn, error, joinErrorMessage(error, frame.roomId));
         });
       case 'leave-room':

@@ -26,6 +26,8 @@ export interface ChainEventMessage {
   id: string;
   roomId: number | null;
   block: { number: number; hash: string };
+  /** False when pushed from a best block: it may still be retracted (`events:retracted`). */
+  final: boolean;
   data: ChainEvent['data'];
 }
 
@@ -49,12 +51,13 @@ export interface RoutedMessage {
  * `room:created` and `room:live` (beside `live:started`) to everyone; `viewer:kicked` also to the
  * kicked account; `earnings:withdrawn` only to the host; gift catalogue changes to everyone.
  */
-export function routeChainEvent(event: ChainEvent): RoutedMessage[] {
+export function routeChainEvent(event: ChainEvent, final: boolean): RoutedMessage[] {
   const message: ChainEventMessage = {
     type: EVENT_MESSAGE_TYPES[event.name],
     id: event.id,
     roomId: event.roomId,
     block: { number: event.block.number, hash: event.block.hash },
+    final,
     data: event.data,
   };
   const inRoom: Route = { room: event.roomId, everyone: false, accounts: [], replayable: true };
@@ -70,6 +73,7 @@ export function routeChainEvent(event: ChainEvent): RoutedMessage[] {
             id: event.id,
             roomId: event.roomId,
             block: message.block,
+            final,
             data: event.data,
           },
           route: { room: null, everyone: true, accounts: [], replayable: false },

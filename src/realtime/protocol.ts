@@ -37,7 +37,15 @@ export const ClientFrame = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('join-room'),
     roomId: RoomId,
-    since: z.string().regex(EVENT_ID_PATTERN, 'must be an event id like "120-3"').optional(),
+    since: z
+      .string()
+      .regex(EVENT_ID_PATTERN, 'must be an event id like "120-3"')
+      .optional()
+      .describe('the id of the last event of the room you hold as final: resumes right after it'),
+    finalOnly: z
+      .boolean()
+      .optional()
+      .describe("true: the room's events once final only (never from a best block, never retracted)"),
   }),
   z.object({ type: z.literal('leave-room'), roomId: RoomId }),
   z.object({ type: z.literal('ping') }),

@@ -12,7 +12,11 @@ export function buildProtocolDocument(): object {
     paths: WS_PATHS,
     description:
       'JSON text frames with a `type`. Optional auth: sign `livestream:auth:<timestamp>` (single-use). ' +
-      'join-room with `since` replays the room events after that id, or sends room:reset when they are no longer buffered.',
+      'Room events come from best blocks (`final: false`) and are confirmed by `block:finalized` (every event of a ' +
+      'block up to that number is final) or taken back by `events:retracted` (a re-org dropped their block); ' +
+      'join-room with `finalOnly: true` gets them once final only. ' +
+      'join-room with `since` (the last event held as final) replays the room final events after that id, then ' +
+      'its events not final yet, or sends room:reset when they are no longer buffered.',
     clientFrames: z.toJSONSchema(ClientFrame),
     serverMessages: Object.fromEntries(
       Object.entries(SERVER_MESSAGES).map(([name, schema]) => [name, z.toJSONSchema(schema)]),

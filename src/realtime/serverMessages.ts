@@ -6,6 +6,7 @@ import { ROOM_LEFT_REASONS, WS_ERROR_CODES } from './protocol.js';
 import { VIEWERS_COUNT_WINDOW_MS } from './TrailingCoalescer.js';
 
 const EventValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const BlockRef = z.object({ number: z.number().int().min(0), hash: z.string() });
 const EventId = z
   .string()
   .regex(/^\d+-\d+$/)
@@ -15,7 +16,12 @@ export const ChainEventFrame = z.object({
   type: z.enum(['room:live', ...Object.values(EVENT_MESSAGE_TYPES)]),
   id: EventId,
   roomId: z.number().int().min(0).nullable(),
-  block: z.object({ number: z.number().int().min(0), hash: z.string() }),
+  block: BlockRef,
+  final: z
+    .boolean()
+    .describe(
+      'false: pushed from a best block, may still be retracted (events:retracted); final once a block:finalized reaches its block number',
+    ),
   data: z
     .record(z.string(), EventValue)
     .describe('event fields, camelCase; balances as decimal strings; accounts SS58-42'),
@@ -38,7 +44,26 @@ export const SERVER_MESSAGES = {
       .optional()
       .describe('set when the server took the connection out (kicked: the account was kicked from the room)'),
   }),
-  'room:reset': z.object({ type: z.literal('room:reset'), roomId: z.number().int() }),
+  'room:reset': z
+    .object({ type: z.literal('room:reset'), roomId: z.number().int() })
+    .describe(
+      "the room's history here cannot be told exactly (too old, another chain, a re-org past what is kept): reload the room",
+    ),
+  'block:finalized': z
+    .object({ type: z.literal('block:finalized'), number: z.number().int().min(0), hash: z.string() })
+    .describe(
+      'finality advanced to this block: every event of a block up to this number is final (one per advance, to every connection)',
+    ),
+  'events:retracted': z
+    .object({
+      type: z.literal('events:retracted'),
+      roomId: z.number().int(),
+      ids: z.array(EventId).min(1),
+      block: BlockRef,
+    })
+    .describe(
+      'a best block left the best chain before finality: its events with these ids did not happen (an event included again in another block comes again, with its id there)',
+    ),
   pong: z.object({ type: z.literal('pong') }),
   'viewer:joined': z.object({
     type: z.literal('viewer:joined'),

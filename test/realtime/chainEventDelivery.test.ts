@@ -112,6 +112,7 @@ describe('chain events over WebSocket, through the running service', () => {
       id: ids[0],
       roomId,
       block,
+      final: true,
       data: { host: hostAddress, roomId, roomType: 'Paid' },
     });
     expect(await watcher.nextOfType('room:created')).toEqual(created);
@@ -135,17 +136,27 @@ describe('chain events over WebSocket, through the running service', () => {
   it('sends live:started to the room and room:live to every connection', async () => {
     const { block, ids } = await act(host, 'startLive', roomId);
     const expected = { id: ids[0], roomId, block, data: { roomId, startedAt: block.number } };
-    expect(await watcher.nextOfType('live:started')).toEqual({ type: 'live:started', ...expected });
-    expect(await watcher.nextOfType('room:live')).toEqual({ type: 'room:live', ...expected });
-    expect(await lobby.nextOfType('room:live')).toEqual({ type: 'room:live', ...expected });
-    expect(await hostConn.nextOfType('room:live')).toEqual({ type: 'room:live', ...expected });
+    // The room hears it from the best block (or final, when finality came first); everyone once final.
+    const inRoom = { ...expected, final: expect.any(Boolean) };
+    const announced = { ...expected, final: true };
+    expect(await watcher.nextOfType('live:started')).toEqual({ type: 'live:started', ...inRoom });
+    expect(await watcher.nextOfType('room:live')).toEqual({ type: 'room:live', ...announced });
+    expect(await lobby.nextOfType('room:live')).toEqual({ type: 'room:live', ...announced });
+    expect(await hostConn.nextOfType('room:live')).toEqual({ type: 'room:live', ...announced });
   });
 
   it('delivers pause, resume, update, ticket, gift and stats events to the room with decoded data', async () => {
     const dave = service.devchain.chain.pairs.Dave.address;
     const expectNext = async (type: string, run: () => Promise<Applied>, data: Record<string, unknown>) => {
       const { block, ids } = await run();
-      expect(await watcher.nextOfType(type)).toEqual({ type, id: ids[0], roomId, block, data });
+      expect(await watcher.nextOfType(type)).toEqual({
+        type,
+        id: ids[0],
+        roomId,
+        block,
+        final: expect.any(Boolean),
+        data,
+      });
     };
     await expectNext('live:paused', () => act(host, 'pauseLive', roomId), { roomId });
     await expectNext('live:resumed', () => act(host, 'resumeLive', roomId), { roomId });
@@ -187,6 +198,7 @@ describe('chain events over WebSocket, through the running service', () => {
       id: started.ids[0],
       roomId,
       block: started.block,
+      final: expect.any(Boolean),
       data: { roomId, coHost: eve },
     });
     const ended = await act(host, 'endCoHost', roomId, eve);
@@ -195,6 +207,7 @@ describe('chain events over WebSocket, through the running service', () => {
       id: ended.ids[0],
       roomId,
       block: ended.block,
+      final: expect.any(Boolean),
       data: { roomId, coHost: eve },
     });
   });
@@ -211,6 +224,7 @@ describe('chain events over WebSocket, through the running service', () => {
       id: kicked.ids[0],
       roomId,
       block: kicked.block,
+      final: expect.any(Boolean),
       data: { roomId, viewer: charlie },
     };
     expect(await watcher.nextOfType('viewer:kicked')).toEqual(kick);
@@ -222,6 +236,7 @@ describe('chain events over WebSocket, through the running service', () => {
       id: unbanned.ids[0],
       roomId,
       block: unbanned.block,
+      final: expect.any(Boolean),
       data: { roomId, viewer: charlie },
     });
     await Promise.all([lobby.settle(), hostConn.settle(), charlieConn.settle()]);
@@ -276,6 +291,7 @@ describe('chain events over WebSocket, through the running service', () => {
       id: withdrawn.ids[0],
       roomId: null,
       block: withdrawn.block,
+      final: true,
       data: { host: hostAddress, amount: '1000000000000' },
     });
     await Promise.all([watcher.settle(), lobby.settle(), charlieConn.settle()]);
@@ -291,6 +307,7 @@ describe('chain events over WebSocket, through the running service', () => {
       id: created.ids[0],
       roomId: null,
       block: created.block,
+      final: true,
       data: { giftId: 3, price: '3000000000000' },
     };
     for (const client of [lobby, watcher, hostConn])
@@ -301,6 +318,7 @@ describe('chain events over WebSocket, through the running service', () => {
       id: updated.ids[0],
       roomId: null,
       block: updated.block,
+      final: true,
       data: { giftId: 3, enabled: false },
     };
     for (const client of [lobby, watcher, charlieConn]) {
@@ -317,6 +335,7 @@ describe('chain events over WebSocket, through the running service', () => {
       id: banned.ids[0],
       roomId: 3,
       block: banned.block,
+      final: expect.any(Boolean),
       data: { roomId: 3, reason: 'spam' },
     });
     const ended = await act(host, 'endLive', roomId);
@@ -326,6 +345,7 @@ describe('chain events over WebSocket, through the running service', () => {
       id: ended.ids[0],
       roomId,
       block: ended.block,
+      final: expect.any(Boolean),
       data: {
         roomId,
         duration: expect.any(Number),

@@ -94,7 +94,7 @@ describe('routeChainEvent', () => {
   });
 
   it.each(CASES)('maps $name to $type with its id, room, block and data', ({ name, data, type, routes }) => {
-    const routed = routeChainEvent(event(name, data, 3));
+    const routed = routeChainEvent(event(name, data, 3), true);
     expect(routed.map((r) => r.route)).toEqual(routes);
     const [first] = routed;
     expect(first?.message).toEqual({
@@ -102,17 +102,19 @@ describe('routeChainEvent', () => {
       id: '42-3',
       roomId: typeof data.roomId === 'number' ? data.roomId : null,
       block: BLOCK,
+      final: true,
       data,
     });
   });
 
   it('also announces LiveStarted to everyone as room:live, with the same id and data', () => {
-    const [, live] = routeChainEvent(event('LiveStarted', { roomId: 5, startedAt: 41 }, 2));
+    const [, live] = routeChainEvent(event('LiveStarted', { roomId: 5, startedAt: 41 }, 2), false);
     expect(live?.message).toEqual({
       type: 'room:live',
       id: '42-2',
       roomId: 5,
       block: BLOCK,
+      final: false,
       data: { roomId: 5, startedAt: 41 },
     });
   });
@@ -136,7 +138,7 @@ describe('routeChainEvent', () => {
   });
 
   it('serializes to JSON with room id 0 kept as a number', () => {
-    const [paused] = routeChainEvent(event('LivePaused', { roomId: 0 }));
+    const [paused] = routeChainEvent(event('LivePaused', { roomId: 0 }), true);
     expect(JSON.parse(JSON.stringify(paused?.message))).toMatchObject({ roomId: 0, data: { roomId: 0 } });
   });
 });

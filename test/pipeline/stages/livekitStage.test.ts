@@ -35,4 +35,21 @@ describe('livekitStage', () => {
       roomType: 'MultiHost',
     });
   });
+
+  it('acts from a best block, not again when the block is confirmed, and undoes a retracted block', async () => {
+    const queued: LiveKitAction[] = [];
+    const stage = livekitStage({
+      room: (roomId) => (roomId === ROOM.id ? ROOM : undefined),
+      enqueue: (action) => queued.push(action),
+      limits: LIMITS,
+    });
+    const events = [chainEvent('CoHostStarted', { roomId: 6, coHost: BOB }, { block: BLOCK, index: 0 })];
+    await stage.apply({ ...BLOCK, events }, 'best');
+    await stage.apply({ ...BLOCK, events }, 'confirmed');
+    await stage.retract?.({ ...BLOCK, events }, { number: 7, hash: '0x07' });
+    expect(queued).toEqual([
+      { kind: 'setStageRole', room: 'room-6', identity: BOB, role: 'coHost' },
+      { kind: 'setStageRole', room: 'room-6', identity: BOB, role: 'viewer' },
+    ]);
+  });
 });

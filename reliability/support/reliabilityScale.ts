@@ -26,6 +26,10 @@ export interface ReliabilityCounts {
   fakeViewerKeys: number;
   /** WebSocket members of the room that receive its viewer counts meanwhile. */
   fakeViewerRoomMembers: number;
+  /** WebSocket clients that stop reading while their room is flooded. */
+  slowConsumers: number;
+  /** Frames the room is flooded with (1 KiB each). */
+  floodFrames: number;
 }
 
 /**
@@ -47,6 +51,8 @@ export const RELIABILITY_SCALES = {
     faultWindowMs: 3_000,
     fakeViewerKeys: 120,
     fakeViewerRoomMembers: 300,
+    slowConsumers: 10,
+    floodFrames: 20_000,
   },
   full: {
     fuzzBodiesPerRoute: 10_000,
@@ -62,6 +68,8 @@ export const RELIABILITY_SCALES = {
     faultWindowMs: 10_000,
     fakeViewerKeys: 600,
     fakeViewerRoomMembers: 2_000,
+    slowConsumers: 100,
+    floodFrames: 100_000,
   },
 } as const satisfies Record<string, ReliabilityCounts>;
 

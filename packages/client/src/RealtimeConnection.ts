@@ -74,6 +74,11 @@ export interface RealtimeConnectionOptions {
   WebSocket: WebSocketConstructor;
   /** Without it the connection is anonymous (room events only; no presence, no own-account events). */
   auth?: AuthFrameFactory;
+  /**
+   * Asked once per connection when the server refused the `auth` frame (a session's access token
+   * that expired early): its frame is sent instead of giving up. Without it a refusal stops.
+   */
+  retryAuth?: AuthFrameFactory;
   backoff?: BackoffOptions;
   rateLimitedDelayMs?: number;
   heartbeatIntervalMs?: number;
@@ -118,7 +123,10 @@ const PASSED_ON_TYPES: ReadonlySet<string> = new Set([
  * (`since`), dropping any event it already delivered. Events arrive through typed `on(type, …)`.
  */
 export class RealtimeConnection {
-  readonly #options: Required<Omit<RealtimeConnectionOptions, 'auth'>> & { auth?: AuthFrameFactory };
+  readonly #options: Required<Omit<RealtimeConnectionOptions, 'auth' | 'retryAuth'>> & {
+    auth?: AuthFrameFactory;
+    retryAuth?: AuthFrameFactory;
+  };
   readonly #events: TypedEmitter<RealtimeEvents>;
   /** Rooms the app wants to be in, with the last room event delivered (the resume point). */
   readonly #rooms = new Map<number, string | null>();
@@ -135,6 +143,8 @@ export class RealtimeConnection {
   #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   #silenceTimer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
+  /** `retryAuth` was used on this socket. */
+  #authRetried = false;
   #stateWaiters: { state: ConnectionState; resolve: () => void }[] = [];
 
   constructor(options: RealtimeConnectionOptions) {
@@ -264,6 +274,7 @@ export class RealtimeConnection {
   async #onOpen(): Promise<void> {
     this.#openedAt = Date.now();
     this.#joinsInFlight = [];
+    this.#authRetried = false;
     this.#startHeartbeat();
     const auth = this.#options.auth;
     if (!auth) {
@@ -271,6 +282,10 @@ export class RealtimeConnection {
       return;
     }
     this.#setState({ state: 'authenticating' });
+    await this.#sendAuth(auth);
+  }
+
+  async #sendAuth(auth: AuthFrameFactory): Promise<void> {
     const socket = this.#socket;
     let frame: Awaited<ReturnType<AuthFrameFactory>>;
     try {
@@ -385,6 +400,12 @@ export class RealtimeConnection {
   #onError(frame: ServerMessages['error']): void {
     const error = new RealtimeError(frame.code, frame.message, { fatal: frame.code === 'AUTH_FAILED' });
     if (frame.code === 'AUTH_FAILED') {
+      const retry = this.#options.retryAuth;
+      if (retry && !this.#authRetried && this.#state === 'authenticating') {
+        this.#authRetried = true;
+        void this.#sendAuth(retry);
+        return;
+      }
       this.#fail(error);
       return;
     }

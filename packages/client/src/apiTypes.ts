@@ -100,5 +100,8 @@ export const API_ERROR_CODES = [
 ] as const;
 /** A code of the list, or one a newer server added (kept as sent, never an exception of its own). */
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number] | (string & {});
-/** Client-side failures: no answer, or an answer that is not the API's JSON. */
-export type ClientErrorCode = 'NETWORK_ERROR' | 'TIMEOUT' | 'BAD_RESPONSE';
+/**
+ * Client-side failures: no answer, an answer that is not the API's JSON, or a call with a session
+ * that has ended (signed out, or ended by the server: sign in again).
+ */
+export type ClientErrorCode = 'NETWORK_ERROR' | 'TIMEOUT' | 'BAD_RESPONSE' | 'SIGNED_OUT';

@@ -23,7 +23,7 @@ export interface LivestreamClientOptions {
   requestTimeoutMs?: number;
 }
 
-export type RealtimeOptions = Omit<RealtimeConnectionOptions, 'url' | 'WebSocket' | 'auth'> & {
+export type RealtimeOptions = Omit<RealtimeConnectionOptions, 'url' | 'WebSocket' | 'auth' | 'retryAuth'> & {
   /** Sign in on the socket (default: when the client has a signer or session). */
   authenticate?: boolean;
 };
@@ -43,6 +43,8 @@ export interface LivestreamClient {
   /** Opens a realtime connection that reconnects, re-joins and resumes by itself. */
   connect(options?: RealtimeOptions): RealtimeConnection;
 }
+
+const UNAUTHORIZED_STATUS = 401;
 
 const TOKEN_PATHS: Record<TokenRole, string> = {
   publisher: '/publisher-token',
@@ -77,7 +79,18 @@ export function createLivestreamClient(options: LivestreamClientOptions): Livest
 
   const signedPost = async <T>(path: string, roomId: number, extra: object = {}): Promise<T> => {
     const proof = await credentials(roomId);
-    return http.post<T>(path, { roomId, ...proof.body, ...extra }, proof.headers);
+    try {
+      return await http.post<T>(path, { roomId, ...proof.body, ...extra }, proof.headers);
+    } catch (error) {
+      // The server refused the access token (expired early, a clock apart): refresh once, try again.
+      if (
+        !(session?.refresh && error instanceof LivestreamApiError && error.status === UNAUTHORIZED_STATUS)
+      ) {
+        throw error;
+      }
+      const headers = { authorization: `Bearer ${await session.refresh()}` };
+      return http.post<T>(path, { roomId, ...extra }, headers);
+    }
   };
 
   const token = (role: TokenRole, roomId: number, media?: CoHostMedia) =>
@@ -113,9 +126,15 @@ export function createLivestreamClient(options: LivestreamClientOptions): Livest
         url: realtimeUrl(options.baseUrl),
         WebSocket: WebSocketImpl,
         ...(authenticate && authFrame ? { auth: authFrame } : {}),
+        ...(authenticate && session?.refresh ? { retryAuth: retryAuthFrame(session) } : {}),
       });
     },
   };
+}
+
+/** The `auth` frame with a refreshed access token, for when the server refused the current one. */
+function retryAuthFrame(session: SessionCredentials): AuthFrameFactory {
+  return async () => ({ type: 'auth', token: await (session.refresh?.() ?? session.accessToken()) });
 }
 
 /**

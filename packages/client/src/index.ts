@@ -53,6 +53,12 @@ export {
   type WsErrorCode,
 } from './realtimeMessages.js';
 export {
+  ACCESS_TOKEN_REFRESH_MARGIN_MS,
+  Session,
+  type SessionStorage,
+  type SessionTokens,
+} from './Session.js';
+export {
   authMessage,
   injectedSigner,
   type KeyringPairLike,
@@ -62,4 +68,12 @@ export {
   type Signer,
   type SignRawInjector,
 } from './signers.js';
+export {
+  DEFAULT_SIGN_IN_STATEMENT,
+  resumeSession,
+  type SignInOptions,
+  type SignInWallet,
+  signIn,
+} from './signIn.js';
+export { SIWS_VERSION, type SiwsFields, siwsMessage } from './siwsMessage.js';
 export type { FetchLike, FetchResponseLike, WebSocketConstructor, WebSocketLike } from './transport.js';

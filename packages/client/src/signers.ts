@@ -55,6 +55,8 @@ export function injectedSigner(address: string, injector: SignRawInjector): Sign
 export interface SessionCredentials {
   readonly address: string;
   accessToken(): Promise<string>;
+  /** A new access token now: asked once when the server refused one (401), then the call is retried. */
+  refresh?(): Promise<string>;
 }
 
 export function roomMessage(roomId: number, timestamp: number): string {

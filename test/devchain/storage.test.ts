@@ -239,6 +239,19 @@ describe('Storage of the demo scene through @polkadot/api', () => {
       expect(issuance.toString()).toBe((6n * GENESIS_ENDOWMENT - burned).toString());
     });
 
+    it('Balances locks, reserves, holds and freezes are empty lists, decodable (balance info as Sidecar reads it)', async () => {
+      for (const item of ['locks', 'reserves', 'holds', 'freezes']) {
+        const value = (await storage(t.api, 'balances', item)(p.Alice.address)) as unknown as {
+          length: number;
+          toHex(): string;
+        };
+        expect(value.length).toBe(0);
+        expect(value.toHex()).toBe('0x00');
+      }
+      expect((await t.api.derive.balances.all(p.Alice.address)).lockedBalance.toBigInt()).toBe(0n);
+      expect((await storage(t.api, 'balances', 'inactiveIssuance')()).toString()).toBe('0');
+    });
+
     it('System.number and System.events at the head', async () => {
       const number = await storage(t.api, 'system', 'number')();
       expect(number.toString()).toBe(String(t.dev.chain.head.number));

@@ -38,11 +38,43 @@ export function balancesPallet(t: TypeTable, c: CommonTypes): PalletSpec {
     ],
     { T: null, I: null },
   );
+  const amountField: FieldSpec = ['amount', c.u128, 'Balance'];
+  const reasons = t.unitVariants('pallet_balances::types::Reasons', ['Fee', 'Misc', 'All']);
+  const balanceLock = t.composite(
+    'pallet_balances::types::BalanceLock',
+    [['id', c.u8x8, 'LockIdentifier'], amountField, ['reasons', reasons, 'Reasons']],
+    { Balance: c.u128 },
+  );
+  const reserveData = t.composite(
+    'pallet_balances::types::ReserveData',
+    [['id', c.u8x8, 'ReserveIdentifier'], amountField],
+    { ReserveIdentifier: c.u8x8, Balance: c.u128 },
+  );
+  // This runtime's pallets hold and freeze nothing: the reasons are enums without variants.
+  const idAmount = (reason: number) =>
+    t.composite('frame_support::traits::tokens::misc::IdAmount', [['id', reason, 'Id'], amountField], {
+      Id: reason,
+      Balance: c.u128,
+    });
+  const holdReason = t.variant('stardust_runtime::RuntimeHoldReason', []);
+  const freezeReason = t.variant('stardust_runtime::RuntimeFreezeReason', []);
+  /** A per-account list that is empty (`0x00`) by default, as the pallet's `ValueQuery` vectors. */
+  const perAccountList = (name: string, element: number) =>
+    storageItem('Balances', name, 'Default', t.sequence(element), zeroBytes(1), [
+      ['Blake2_128Concat', c.accountId],
+    ]);
   return {
     name: 'Balances',
     index: PALLET_INDEX.Balances,
     crate: 'pallet_balances',
-    storage: [storageItem('Balances', 'TotalIssuance', 'Default', c.u128, zeroBytes(16))],
+    storage: [
+      storageItem('Balances', 'TotalIssuance', 'Default', c.u128, zeroBytes(16)),
+      storageItem('Balances', 'InactiveIssuance', 'Default', c.u128, zeroBytes(16)),
+      perAccountList('Locks', balanceLock),
+      perAccountList('Reserves', reserveData),
+      perAccountList('Holds', idAmount(holdReason)),
+      perAccountList('Freezes', idAmount(freezeReason)),
+    ],
     calls,
     events,
     errors: t.unitVariants('pallet_balances::pallet::Error', MODULE_ERRORS.Balances, { T: null }),

@@ -23,7 +23,14 @@ export function devPairs(): Record<DevAccountName, KeyringPair> {
   ) as Record<DevAccountName, KeyringPair>;
 }
 
-/** Genesis as in the Stardust dev preset: endowed dev accounts, //Alice as sudo, no gifts, fee multiplier 1. */
+const GRANDPA_AUTHORITY_WEIGHT = 1;
+
+/** A dev account's GRANDPA key: the ed25519 key of the same URI (`//Alice`). */
+export function grandpaKey(name: DevAccountName): Uint8Array {
+  return new Keyring({ type: 'ed25519' }).addFromUri(`//${name}`).publicKey;
+}
+
+/** Genesis as in the Stardust dev preset: endowed dev accounts, //Alice as sudo and sole authority, no gifts, fee multiplier 1. */
 export function writeGenesis(ctx: ExecutionContext, pairs: Record<DevAccountName, KeyringPair>): void {
   let issuance = 0n;
   for (const name of DEV_ACCOUNT_NAMES) {
@@ -32,6 +39,10 @@ export function writeGenesis(ctx: ExecutionContext, pairs: Record<DevAccountName
   }
   ctx.storage.set('Balances.TotalIssuance', [], issuance);
   ctx.storage.set('Sudo.Key', [], pairs.Alice.publicKey);
+  // One authority, as the dev preset: //Alice authors every block (Aura, sr25519) and finalizes
+  // them (GRANDPA, ed25519, weight 1).
+  ctx.storage.set('Aura.Authorities', [], [pairs.Alice.publicKey]);
+  ctx.storage.set('Grandpa.Authorities', [], [[grandpaKey('Alice'), GRANDPA_AUTHORITY_WEIGHT]]);
   // pallet_transaction_payment's genesis: the multiplier (1) and its storage version.
   ctx.storage.set('TransactionPayment.NextFeeMultiplier', [], FEE_MULTIPLIER_FIXED);
   ctx.storage.set('TransactionPayment.StorageVersion', [], TRANSACTION_PAYMENT_STORAGE_VERSION);

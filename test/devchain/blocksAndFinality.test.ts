@@ -1,4 +1,6 @@
+import { Keyring } from '@polkadot/keyring';
 import type { Header } from '@polkadot/types/interfaces';
+import { u8aToHex } from '@polkadot/util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAIN_DISCONNECT_NOISE, captureConsoleNoise, expectConsoleNoise } from '../support/consoleNoise.js';
 import { Collector } from './Collector.js';
@@ -46,6 +48,29 @@ describe('Blocks, finality and history through @polkadot/api', () => {
     expect(extrinsic?.method.section).toBe('system');
     expect(extrinsic?.method.method).toBe('remarkWithEvent');
     expect(extrinsic?.nonce.toNumber()).toBe(before);
+  });
+
+  it('puts an Aura PreRuntime digest with the slot in every header; //Alice is the Aura and GRANDPA authority and the author', async () => {
+    const block = await t.dev.chain.produceBlock();
+    const header = await t.api.rpc.chain.getHeader(block.hash);
+    const [log] = header.digest.logs;
+    expect(header.digest.logs).toHaveLength(1);
+    expect(log?.isPreRuntime).toBe(true);
+    const [engine, data] = log?.asPreRuntime ?? [];
+    expect(engine?.isAura).toBe(true);
+    const at = await t.api.at(block.hash);
+    const slot = t.api.registry.createType('u64', data).toNumber();
+    const now = Number((await storage(at, 'timestamp', 'now')()).toString());
+    expect(slot).toBe(Math.floor(now / 6000));
+    expect((await storage(at, 'aura', 'currentSlot')()).toString()).toBe(String(slot));
+    const authorities = (await storage(at, 'aura', 'authorities')()) as unknown as { toHex(): string }[];
+    expect(authorities.map((a) => a.toHex())).toEqual([u8aToHex(t.dev.chain.pairs.Alice.publicKey)]);
+    const alice = t.dev.chain.pairs.Alice.address;
+    expect(engine?.extractAuthor(data as never, [alice] as never)?.toString()).toBe(alice);
+    const grandpa = (await storage(at, 'grandpa', 'authorities')()).toJSON();
+    const aliceEd25519 = new Keyring({ type: 'ed25519' }).addFromUri('//Alice').publicKey;
+    expect(grandpa).toEqual([[u8aToHex(aliceEd25519), 1]]);
+    expect(t.api.consts.aura?.slotDuration?.toString()).toBe('6000');
   });
 
   it('serves finalized heads: the current one at once, then each finalized block', async () => {

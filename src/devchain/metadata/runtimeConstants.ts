@@ -4,6 +4,8 @@ import { blake2AsHex } from '@polkadot/util-crypto';
 export const PALLET_INDEX = {
   System: 0,
   Timestamp: 1,
+  Aura: 2,
+  Grandpa: 3,
   Balances: 4,
   TransactionPayment: 5,
   Sudo: 6,
@@ -46,6 +48,11 @@ export const OPERATIONAL_FEE_MULTIPLIER = 5;
 export const FEE_MULTIPLIER_FIXED = 10n ** 18n;
 export const BLOCK_HASH_COUNT = 2400;
 export const MINIMUM_PERIOD_MS = 3000;
+/** Aura's slot (the real chain's block time); a slot is the block timestamp divided by it. */
+export const SLOT_DURATION_MS = 2 * MINIMUM_PERIOD_MS;
+export const GRANDPA_MAX_AUTHORITIES = 32;
+/** `*b"aura"`: the engine id of Aura's PreRuntime digest. */
+export const AURA_ENGINE_ID = '0x61757261';
 export const SS58_PREFIX = 42;
 export const CHAIN_PROPERTIES = { ss58Format: SS58_PREFIX, tokenDecimals: 12, tokenSymbol: 'DUST' } as const;
 export const LIVESTREAM_CONSTANTS = {

@@ -1,6 +1,6 @@
 /**
  * The Stardust runtime's metadata, as far as this backend and a polkadot.js client touch it:
- * System, Timestamp, Balances, TransactionPayment, Sudo and Livestream (index 43) with the real
+ * System, Timestamp, Aura, Grandpa, Balances, TransactionPayment, Sudo and Livestream (index 43) with the real
  * pallet's types, storage, calls, events, errors and constants. Each pallet is described by its own
  * builder in `pallets/`; this file assembles them.
  *
@@ -10,7 +10,9 @@
 import { buildCommonTypes } from './commonTypes.js';
 import { buildExtrinsicTypes } from './extrinsicType.js';
 import type { PalletSpec } from './PalletSpec.js';
+import { auraPallet } from './pallets/auraPallet.js';
 import { balancesPallet } from './pallets/balancesPallet.js';
+import { grandpaPallet } from './pallets/grandpaPallet.js';
 import { livestreamPallet } from './pallets/livestreamPallet.js';
 import { sudoPallet } from './pallets/sudoPallet.js';
 import { systemPallet } from './pallets/systemPallet.js';
@@ -25,7 +27,7 @@ export * from './palletErrors.js';
 export * from './runtimeConstants.js';
 export type { Hasher, StorageItemDef } from './storageItem.js';
 
-type EventPalletName = Exclude<PalletName, 'Timestamp'>;
+type EventPalletName = Exclude<PalletName, 'Timestamp' | 'Aura'>;
 
 /** Lookup ids the runtime needs to encode values with the registry. */
 export interface RuntimeTypeIds {
@@ -53,6 +55,8 @@ export function buildStardustMetadata(): StardustMetadata {
   const pallets: PalletSpec[] = [
     systemPallet(t, common),
     timestampPallet(t, common),
+    auraPallet(t, common),
+    grandpaPallet(t, common),
     balancesPallet(t, common),
     transactionPaymentPallet(t, common),
     sudoPallet(t, common),

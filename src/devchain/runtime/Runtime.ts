@@ -4,7 +4,13 @@ import { compactToU8a, hexToU8a, u8aConcat, u8aToHex, u8aToU8a } from '@polkadot
 import { blake2AsHex, blake2AsU8a, signatureVerify } from '@polkadot/util-crypto';
 import type { BlockStore, HeaderJson, Hex, NewBlock, StoredBlock } from '../BlockStore.js';
 import type { InvalidTransactionKind, UnknownTransactionKind } from '../metadata/runtimeApis.js';
-import { PALLET_INDEX, RUNTIME_VERSION, type StardustMetadata } from '../metadata/stardustMetadata.js';
+import {
+  AURA_ENGINE_ID,
+  PALLET_INDEX,
+  RUNTIME_VERSION,
+  SLOT_DURATION_MS,
+  type StardustMetadata,
+} from '../metadata/stardustMetadata.js';
 import { applySignedExtrinsic } from './applyExtrinsic.js';
 import { readAccount } from './balances.js';
 import { callDispatchInfo } from './callDispatchInfo.js';
@@ -216,6 +222,8 @@ export class Runtime {
     const now = Math.max(timestampMs, previousNow + 1);
     ctx.setPhase(0);
     overlay.set('Timestamp.Now', [], now);
+    const slot = Math.floor(now / SLOT_DURATION_MS);
+    overlay.set('Aura.CurrentSlot', [], slot);
     const inherent = this.#timestampInherent(now);
     const inherentInfo = callDispatchInfo(inherent.method as Call, false);
     ctx.emit('System', 'ExtrinsicSuccess', {
@@ -245,7 +253,7 @@ export class Runtime {
       number: `0x${number.toString(16)}`,
       stateRoot: stateRoot(parent.header.stateRoot, changes),
       extrinsicsRoot: blake2AsHex(u8aConcat(...bodies.map((b) => u8aToU8a(b)))) as Hex,
-      digest: { logs: [] },
+      digest: { logs: [auraPreDigest(slot)] },
     };
     const block: NewBlock = { number, hash: this.headerHash(header), header, extrinsics: bodies };
     return { block, changes, events, rejected };
@@ -278,6 +286,22 @@ export class Runtime {
     });
     return this.registry.createType('Extrinsic', { method });
   }
+}
+
+const DIGEST_PRE_RUNTIME = 6;
+
+/** `DigestItem::PreRuntime(*b"aura", slot.encode())`, as an Aura author puts in every header. */
+function auraPreDigest(slot: number): Hex {
+  const encodedSlot = new Uint8Array(8);
+  new DataView(encodedSlot.buffer).setBigUint64(0, BigInt(slot), true);
+  return u8aToHex(
+    u8aConcat(
+      new Uint8Array([DIGEST_PRE_RUNTIME]),
+      hexToU8a(AURA_ENGINE_ID),
+      compactToU8a(encodedSlot.length),
+      encodedSlot,
+    ),
+  ) as Hex;
 }
 
 function le32(value: number): Uint8Array {

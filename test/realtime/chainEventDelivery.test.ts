@@ -157,6 +157,7 @@ describe('chain events over WebSocket, through the running service', () => {
         final: expect.any(Boolean),
         data,
       });
+      return block;
     };
     await expectNext('live:paused', () => act(host, 'pauseLive', roomId), { roomId });
     await expectNext('live:resumed', () => act(host, 'resumeLive', roomId), { roomId });
@@ -168,7 +169,7 @@ describe('chain events over WebSocket, through the running service', () => {
       buyer: dave,
       price: '5000000000000',
     });
-    await expectNext('gift:received', () => act('Dave', 'sendGift', roomId, 1, 2), {
+    const giftBlock = await expectNext('gift:received', () => act('Dave', 'sendGift', roomId, 1, 2), {
       roomId,
       sender: dave,
       receiver: hostAddress,
@@ -176,6 +177,14 @@ describe('chain events over WebSocket, through the running service', () => {
       quantity: 2,
       value: '20000000000000',
     });
+    // The sender paid a fee in that block (issue 19 item 6): the fee events are not the room's, and
+    // the gift's value is the gift's alone.
+    const chain = service.devchain.chain;
+    const stored = chain.store.byHash(giftBlock.hash);
+    const names = stored ? chain.eventsAt(stored).map((e) => `${e.pallet}.${e.name}`) : [];
+    expect(names).toEqual(
+      expect.arrayContaining(['Balances.Withdraw', 'TransactionPayment.TransactionFeePaid']),
+    );
     await expectNext('stats:synced', () => act(host, 'syncLiveStats', roomId, 12, 5), {
       roomId,
       totalViewers: 12,

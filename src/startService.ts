@@ -129,7 +129,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const bestFollower = new BestBlockFollower({ chain, finalized: follower, logger });
   const rooms = new ChainRooms({ chain, logger });
   const presence = new ViewerPresence({ accountsPerIp: config.rateLimit.presenceAccountsPerIp });
-  const roomViews = new RoomViews({ rooms, presence });
+  const roomViews = new RoomViews({ rooms, presence, servedBlock: () => rooms.block });
   const clients = clientPolicy({ cors: config.cors, trustProxy: config.server.trustProxy });
 
   const workers = new WorkerSignatureVerifier();

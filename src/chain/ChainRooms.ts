@@ -4,7 +4,7 @@ import type { ChainClient } from './ChainClient.js';
 import type { ChainBlock } from './livestreamEvents.js';
 import { RoomIndex, type RoomPage, type RoomQuery } from './RoomIndex.js';
 import { changedRoomIds } from './roomEvents.js';
-import type { BlockRef, ChainRoom, RoomStatus } from './types.js';
+import type { BlockRef, ChainRoom, RoomStatus, ServedBlock } from './types.js';
 
 export interface ChainRoomsOptions {
   chain: ChainClient;
@@ -27,12 +27,14 @@ export class ChainRooms {
    * invalidation, before the follower's cursor (which waits for every later stage): a lookup
    * made in between must read the new block, or it would cache the old answer.
    */
-  #appliedHash: string | null = null;
+  #applied: BlockRef | null = null;
+  /** The number of the last finalized head the pipeline applied: blocks up to it are final. */
+  #finalizedNumber: number | null = null;
 
   constructor(options: ChainRoomsOptions) {
     this.#chain = options.chain;
     this.#log = options.logger.child({ module: 'rooms' });
-    this.#lookups = new AccessLookups({ chain: this.#chain, at: () => this.#appliedHash });
+    this.#lookups = new AccessLookups({ chain: this.#chain, at: () => this.#applied?.hash ?? null });
   }
 
   /** Replaces everything with the chain's state at `head` (start, or another chain). */
@@ -41,7 +43,9 @@ export class ChainRooms {
     const rooms = await this.#chain.rooms(head.hash);
     this.#index.load(rooms);
     this.#lookups.clear();
-    this.#appliedHash = head.hash;
+    this.#applied = head;
+    // Following (re)starts at a finalized head.
+    this.#finalizedNumber = head.number;
     this.#log.info(
       { rooms: rooms.length, block: head.number, ms: Date.now() - started },
       'room index loaded',
@@ -67,18 +71,30 @@ export class ChainRooms {
   /** Drops the cached answers the block's events changed; later reads are made at the block. */
   applyAccessChanges(block: ChainBlock): void {
     this.#lookups.apply(block.events);
-    this.#appliedHash = block.hash;
+    this.#applied = { number: block.number, hash: block.hash };
   }
 
   /** The block left the best chain: what it changed is dropped again, reads move to `parent`. */
   revertAccessChanges(block: ChainBlock, parent: BlockRef): void {
     this.#lookups.apply(block.events);
-    this.#appliedHash = parent.hash;
+    this.#applied = parent;
+  }
+
+  /** Finality advanced to `head`: the served block is final once `head` reaches it. */
+  finalityAdvanced(head: BlockRef): void {
+    this.#finalizedNumber = head.number;
+  }
+
+  /** The block whose state is served, and whether it is final yet (null before the first load). */
+  get block(): ServedBlock | null {
+    if (this.#applied === null) return null;
+    const final = this.#finalizedNumber !== null && this.#applied.number <= this.#finalizedNumber;
+    return { number: this.#applied.number, hash: this.#applied.hash, final };
   }
 
   /** True when token checks can be answered: the chain is up and the index is loaded. */
   get available(): boolean {
-    return this.#chain.status === 'connected' && this.#index.loaded && this.#appliedHash !== null;
+    return this.#chain.status === 'connected' && this.#index.loaded && this.#applied !== null;
   }
 
   get loaded(): boolean {

@@ -27,6 +27,11 @@ export interface BlockRef {
   hash: string;
 }
 
+/** The block whose state a read shows, and whether finality has reached it yet. */
+export interface ServedBlock extends BlockRef {
+  final: boolean;
+}
+
 /** A block as its header names it: where it sits and what it builds on. */
 export interface BlockHeader extends BlockRef {
   parentHash: string;

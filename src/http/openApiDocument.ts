@@ -2,7 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteaso
 import { z } from 'zod';
 import type { ErrorCode } from '../errors/AppError.js';
 import { ERROR_STATUS } from '../errors/AppError.js';
-import { Room, RoomsPage } from '../rooms/roomSchemas.js';
+import { RoomDetail, RoomsPage } from '../rooms/roomSchemas.js';
 import {
   ErrorResponse,
   HealthResponse,
@@ -198,11 +198,11 @@ export const API_ROUTES: RouteConfig[] = [
   {
     method: 'get',
     path: '/api/livestream/room/{roomId}',
-    summary: 'One room, from the finalized chain state',
+    summary: 'One room, as of the best block applied (named in `block`, with its finality)',
     tags: ['rooms'],
     request: { params: RoomParams },
     responses: {
-      200: json(Room, 'the room'),
+      200: json(RoomDetail, 'the room'),
       ...errors(['VALIDATION_ERROR', 'ROOM_NOT_FOUND', 'CHAIN_UNAVAILABLE']),
     },
   },

@@ -24,9 +24,21 @@ export const Room = z.object({
   currentViewers: z.number().int().min(0),
 });
 
+export const ServedBlock = z
+  .object({
+    number: BlockNumber,
+    hash: z.string().regex(/^0x[0-9a-f]{64}$/),
+    final: z.boolean().describe('false while the block may still be retracted (a best block)'),
+  })
+  .describe('the block whose state is shown: the best block the service applied');
+
+/** A room over HTTP: the view plus the block it shows (`room:joined` carries the view only). */
+export const RoomDetail = Room.extend({ block: ServedBlock });
+
 export const RoomsPage = z.object({
   rooms: z.array(Room),
   total: z.number().int().min(0),
   page: z.number().int().min(1),
   limit: z.number().int().min(1).max(100),
+  block: ServedBlock,
 });

@@ -32,6 +32,7 @@ async function follow(url: string): Promise<Following> {
   const pipeline = new BlockPipeline([roomIndexStage(rooms), accessCacheStage(rooms)]);
   follower.onReset(pipeline.reset);
   follower.onBlock((block) => pipeline.apply(block, 'finalized'));
+  follower.onAdvance(pipeline.finalized);
   const watch = new FollowerWatch(follower);
   follower.start();
   return {
@@ -132,6 +133,21 @@ describe('ChainRooms', () => {
     );
     await synced();
     expect(following.rooms.get(id)?.ticketPrice).toBe(price.toString());
+  });
+
+  it('names the block it shows: the last finalized block applied, final', async () => {
+    ok(
+      await dev.chain.send(
+        'Alice',
+        'balances',
+        'transferKeepAlive',
+        testPair('sr25519', 'ChainRoomsBlock').address,
+        UNIT,
+      ),
+    );
+    await synced();
+    const { number, hash } = dev.chain.finalized;
+    expect(following.rooms.block).toEqual({ number, hash, final: true });
   });
 
   it('answers a ticket lookup with the new state as soon as the purchase block is processed', async () => {

@@ -1,19 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { RoomIndex } from '../../src/chain/RoomIndex.js';
-import type { ChainRoom } from '../../src/chain/types.js';
+import type { ChainRoom, ServedBlock } from '../../src/chain/types.js';
 import { ViewerPresence } from '../../src/presence/ViewerPresence.js';
 import { RoomViews } from '../../src/rooms/RoomViews.js';
-import { RoomsPage } from '../../src/rooms/roomSchemas.js';
+import { RoomDetail, RoomsPage } from '../../src/rooms/roomSchemas.js';
 import { BOB } from '../support/chainEvents.js';
 import { chainRoom } from '../support/chainRooms.js';
 
 const room = (id: number, overrides: Partial<ChainRoom> = {}) =>
   chainRoom({ id, title: `Room ${id}`, createdAt: id, startedAt: id + 1, ...overrides });
 
+const blockAt = (number: number, final: boolean): ServedBlock => ({
+  number,
+  hash: `0x${number.toString(16).padStart(64, '0')}`,
+  final,
+});
+
 function setup() {
   const index = new RoomIndex();
   const presence = new ViewerPresence();
-  return { index, presence, views: new RoomViews({ rooms: index, presence }) };
+  const served: { block: ServedBlock | null } = { block: blockAt(7, true) };
+  const views = new RoomViews({ rooms: index, presence, servedBlock: () => served.block });
+  return { index, presence, served, views };
 }
 
 const FIRST_PAGE = { page: 1, limit: 20 } as const;
@@ -27,11 +35,24 @@ describe('RoomViews', () => {
     expect(views.loaded).toBe(true);
   });
 
-  it('shows a room with its chain fields, then its current viewers', () => {
+  it('is not loaded until a block is served', () => {
+    const { index, served, views } = setup();
+    index.load([]);
+    served.block = null;
+    expect(views.loaded).toBe(false);
+  });
+
+  it('shows a room with its chain fields, then its current viewers; the detail adds the block', () => {
     const { index, presence, views } = setup();
     index.load([room(3)]);
     presence.join(3, BOB);
     expect(views.view(3)).toEqual({ ...room(3), currentViewers: 1 });
+    expect(RoomDetail.parse(views.detail(3))).toEqual({
+      ...room(3),
+      currentViewers: 1,
+      block: blockAt(7, true),
+    });
+    expect(views.detail(4)).toBeUndefined();
     expect(Object.keys(views.view(3) ?? {}).at(-1)).toBe('currentViewers');
     expect(views.viewers(3)).toBe(1);
     expect(views.view(4)).toBeUndefined();
@@ -46,7 +67,23 @@ describe('RoomViews', () => {
       [3, 0],
       [1, 1],
     ]);
-    expect(page).toMatchObject({ total: 2, page: 1, limit: 20 });
+    expect(page).toMatchObject({ total: 2, page: 1, limit: 20, block: blockAt(7, true) });
+  });
+
+  it('answers a new page (new ETag) when the served block or its finality changes', () => {
+    const { index, served, views } = setup();
+    index.load([room(1)]);
+    served.block = blockAt(8, false);
+    const best = views.page(FIRST_PAGE);
+    expect(parse(best.body).block).toEqual(blockAt(8, false));
+
+    served.block = blockAt(8, true);
+    const final = views.page(FIRST_PAGE);
+    expect(final.etag).not.toBe(best.etag);
+    expect(parse(final.body).block).toEqual(blockAt(8, true));
+
+    served.block = blockAt(9, false);
+    expect(views.page(FIRST_PAGE).etag).not.toBe(final.etag);
   });
 
   it('answers the same page (same ETag) until a room or a viewer count changes', () => {

@@ -45,7 +45,7 @@ export interface TestGateway {
 export async function startTestGateway(options: StartTestGatewayOptions): Promise<TestGateway> {
   const presence = new ViewerPresence();
   const hub = new RealtimeHub({
-    rooms: new RoomViews({ rooms: options.rooms, presence }),
+    rooms: new RoomViews({ rooms: options.rooms, presence, servedBlock: () => options.rooms.block }),
     presence,
     logger: options.logger,
     ...options.hub,

@@ -26,11 +26,23 @@ export interface Room {
   currentViewers: number;
 }
 
+/** The block whose state a room read shows: `final` is false while it may still be retracted. */
+export interface ServedBlock {
+  number: number;
+  /** 0x-prefixed hex. */
+  hash: string;
+  final: boolean;
+}
+
+/** `GET /room/:id`: the room and the block it is shown at (`room:joined` carries the room only). */
+export type RoomDetail = Room & { block: ServedBlock };
+
 export interface RoomsPage {
   rooms: Room[];
   total: number;
   page: number;
   limit: number;
+  block: ServedBlock;
 }
 
 export interface RoomsQuery {

@@ -1,4 +1,4 @@
-import type { CoHostMedia, Room, RoomsPage, RoomsQuery, TokenResponse, TokenRole } from './apiTypes.js';
+import type { CoHostMedia, RoomDetail, RoomsPage, RoomsQuery, TokenResponse, TokenRole } from './apiTypes.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, HttpApi } from './HttpApi.js';
 import { LivestreamApiError } from './LivestreamApiError.js';
 import {
@@ -32,7 +32,7 @@ export interface LivestreamClient {
   /** The signer's or session's address, when the client has one. */
   readonly address: string | undefined;
   rooms(query?: RoomsQuery): Promise<RoomsPage>;
-  room(roomId: number): Promise<Room>;
+  room(roomId: number): Promise<RoomDetail>;
   publisherToken(roomId: number): Promise<TokenResponse>;
   viewerToken(roomId: number): Promise<TokenResponse>;
   coHostToken(roomId: number, media?: CoHostMedia): Promise<TokenResponse>;
@@ -109,7 +109,7 @@ export function createLivestreamClient(options: LivestreamClientOptions): Livest
   return {
     address: session?.address ?? signer?.address,
     rooms: (query = {}) => http.get<RoomsPage>('/rooms', { ...query }),
-    room: (roomId) => http.get<Room>(`/room/${encodeURIComponent(String(roomId))}`),
+    room: (roomId) => http.get<RoomDetail>(`/room/${encodeURIComponent(String(roomId))}`),
     publisherToken: (roomId) => token('publisher', roomId),
     viewerToken: (roomId) => token('viewer', roomId),
     coHostToken: (roomId, media) => token('co-host', roomId, media),

@@ -6,10 +6,12 @@ export {
   ROOM_STATUSES,
   ROOM_TYPES,
   type Room,
+  type RoomDetail,
   type RoomStatus,
   type RoomsPage,
   type RoomsQuery,
   type RoomType,
+  type ServedBlock,
   type TokenResponse,
   type TokenRole,
 } from './apiTypes.js';

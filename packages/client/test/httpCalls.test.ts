@@ -48,7 +48,10 @@ describe('the client against the server (HTTP calls)', () => {
     expect(live.rooms.every((room) => room.status === 'Live')).toBe(true);
     const byHost = await client.rooms({ host: alice().address });
     expect(byHost.rooms.map((room) => room.id)).toEqual([0]);
-    expect(await client.room(0)).toEqual({ ...expectedDemoRoom0(alice().address), currentViewers: 0 });
+    const { finalized } = service.devchain.chain;
+    const block = { number: finalized.number, hash: finalized.hash, final: true };
+    expect(live.block).toEqual(block);
+    expect(await client.room(0)).toEqual({ ...expectedDemoRoom0(alice().address), currentViewers: 0, block });
   });
 
   it('gets a publisher token for the host, signed with a keyring pair', async () => {

@@ -146,7 +146,7 @@ export function livestreamRouter(deps: LivestreamRouterDeps): Router {
   router.get('/room/:roomId', (req, res) => {
     const { roomId } = RoomParams.parse(req.params);
     if (!rooms.loaded) throw chainUnavailable();
-    const room = rooms.view(roomId);
+    const room = rooms.detail(roomId);
     if (!room) throw new AppError('ROOM_NOT_FOUND', 'room does not exist');
     res.json(room);
   });

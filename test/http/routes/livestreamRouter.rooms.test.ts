@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainRoom } from '../../../src/chain/types.js';
 import { UNIT } from '../../../src/devchain/metadata/stardustMetadata.js';
+import { BestWatch } from '../../support/BestWatch.js';
 import { expectedDemoRoom0 } from '../../support/demoRoom0.js';
 import { startTestService, type TestService } from '../../support/startTestService.js';
 import { testPair } from '../../support/testPair.js';
@@ -74,10 +75,12 @@ describe('room endpoints (full service on the dev chain)', () => {
       const res = await get('/room/0');
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^application\/json; charset=utf-8/);
-      expect(Object.keys(res.body).sort()).toEqual(ROOM_KEYS);
+      expect(Object.keys(res.body).sort()).toEqual([...ROOM_KEYS, 'block'].sort());
+      const { finalized } = service.devchain.chain;
       expect(res.body).toEqual({
         ...expectedDemoRoom0(service.devchain.chain.pairs.Alice.address),
         currentViewers: expect.any(Number),
+        block: { number: finalized.number, hash: finalized.hash, final: true },
       });
       expect(res.body.startedAt).toBeGreaterThan(res.body.createdAt);
     });
@@ -131,7 +134,9 @@ describe('room endpoints (full service on the dev chain)', () => {
     it('lists rooms newest first with the default page of 20', async () => {
       const res = await get('/rooms');
       expect(res.status).toBe(200);
-      expect(Object.keys(res.body).sort()).toEqual(['limit', 'page', 'rooms', 'total']);
+      expect(Object.keys(res.body).sort()).toEqual(['block', 'limit', 'page', 'rooms', 'total']);
+      const { finalized } = service.devchain.chain;
+      expect(res.body.block).toEqual({ number: finalized.number, hash: finalized.hash, final: true });
       expect(res.body.page).toBe(1);
       expect(res.body.limit).toBe(20);
       expect(res.body.total).toBe(service.rooms.size);
@@ -164,7 +169,7 @@ describe('room endpoints (full service on the dev chain)', () => {
       }
       expect(seen).toEqual(all);
       const beyond = await get('/rooms?page=1000&limit=100');
-      expect(beyond.body).toEqual({ rooms: [], total: all.length, page: 1000, limit: 100 });
+      expect(beyond.body).toMatchObject({ rooms: [], total: all.length, page: 1000, limit: 100 });
     });
 
     it('accepts limit up to 100 and refuses more, zero, or non-numbers with 400 VALIDATION_ERROR', async () => {
@@ -221,6 +226,7 @@ describe('room endpoints (full service on the dev chain)', () => {
         total: 0,
         page: 1,
         limit: 20,
+        block: expect.any(Object),
       });
     });
 
@@ -258,6 +264,41 @@ describe('room endpoints (full service on the dev chain)', () => {
       await service.send(host, 'livestream', 'endLive', id);
       expect((await allRooms('&status=Live')).map((r) => r.id)).not.toContain(id);
       expect((await allRooms('&status=Ended')).map((r) => r.id)).toContain(id);
+    });
+
+    it('names a best block not final yet (new ETag), then the same block final once finalized', async () => {
+      const host = testPair('sr25519', 'RoomsBestBlockHost');
+      await service.fund(host.address);
+      const id = await service.createRoom(host, { title: 'Best block' });
+      const chain = service.devchain.chain;
+      const best = new BestWatch(service.bestFollower);
+      const before = await get('/rooms?limit=5').expect(200);
+      chain.setAutoFinalize(false);
+      try {
+        const outcome = await chain.send(host, 'livestream', 'startLive', id);
+        expect(outcome.success).toBe(true);
+        await best.applied(outcome.blockHash);
+        const block = { number: chain.head.number, hash: outcome.blockHash };
+        expect(chain.finalized.number).toBeLessThan(block.number);
+
+        const room = (await get(`/room/${id}`).expect(200)).body;
+        expect(room).toMatchObject({ status: 'Live', block: { ...block, final: false } });
+        const unfinal = await get('/rooms?limit=5')
+          .set('If-None-Match', String(before.headers.etag))
+          .expect(200);
+        expect(unfinal.body.block).toEqual({ ...block, final: false });
+
+        chain.finalize();
+        await service.synced();
+        expect((await get(`/room/${id}`).expect(200)).body.block).toEqual({ ...block, final: true });
+        const final = await get('/rooms?limit=5')
+          .set('If-None-Match', String(unfinal.headers.etag))
+          .expect(200);
+        expect(final.body.block).toEqual({ ...block, final: true });
+        expect(final.body.rooms).toEqual(unfinal.body.rooms);
+      } finally {
+        chain.setAutoFinalize(true);
+      }
     });
 
     it('answers 304 to a client holding the current page, and the full page once rooms change', async () => {

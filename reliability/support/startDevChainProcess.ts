@@ -6,8 +6,6 @@ const DEVCHAIN_READY_TIMEOUT_MS = 60_000;
 const LISTENING_PATTERN = /listening on (ws:\/\/\S+)/;
 
 export interface DevChainProcessOptions {
-  /** `--port` (default 0: a free one); a node restarted on the same port is the same endpoint. */
-  port?: number;
   /** `--seed` (default `demo`, the scene the embedded dev chain has). */
   seed?: string;
   blockTimeMs?: number;
@@ -33,7 +31,7 @@ export interface DevChainProcess {
 
 /** Starts the dev chain on a free port and resolves once it listens. */
 export async function startDevChainProcess(options: DevChainProcessOptions = {}): Promise<DevChainProcess> {
-  const args = ['--port', String(options.port ?? 0), '--seed', options.seed ?? 'demo'];
+  const args = ['--port', '0', '--seed', options.seed ?? 'demo'];
   if (options.blockTimeMs !== undefined) args.push('--block-time', String(options.blockTimeMs));
   if (options.finalityLag !== undefined) args.push('--finality-lag', String(options.finalityLag));
   const running = spawnTsxProcess('src/devchain/cli.ts', args, {});

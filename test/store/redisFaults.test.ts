@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningDevChain } from '../../src/devchain/startDevChain.js';
 import type { RunningService } from '../../src/startService.js';
 import type { RedisConnection } from '../../src/store/RedisConnection.js';
+import type { LogCapture } from '../support/logCapture.js';
 import { type RedisServer, redisAvailable } from '../support/RedisServer.js';
 import { RequestSigner } from '../support/RequestSigner.js';
 import { type SharedPair, startSharedPair, until } from '../support/startSharedInstance.js';
@@ -20,18 +21,34 @@ function countFallbacks(service: RunningService): () => number {
   return () => count;
 }
 
+/**
+ * Resolves when the instance next says its signature replay guard has written the claims it answered
+ * locally to Redis: from then on it claims in Redis again. Until then a request may still be answered
+ * locally (it waits for the write at most one command timeout), so "shared again" is asserted only
+ * after it, however slow the box. Call it before the fault, so the line cannot be missed.
+ */
+function nextSharedModeResumed(logs: LogCapture): Promise<unknown> {
+  const resumed = (entry: Record<string, unknown>) =>
+    entry.namespace === 'signature' &&
+    typeof entry.msg === 'string' &&
+    entry.msg.startsWith('replay claims of the Redis outage written');
+  let earlier = logs.entries().filter(resumed).length;
+  return logs.waitFor((entry) => resumed(entry) && earlier-- <= 0);
+}
+
 describe.skipIf(!redisAvailable())('Redis faults under steady token requests', () => {
   let redis: RedisServer;
   let devchain: RunningDevChain;
   let a: RunningService;
   let b: RunningService;
+  let logs: SharedPair['logs'];
   const signer = new RequestSigner();
 
   let pair: SharedPair | undefined;
 
   beforeAll(async () => {
-    pair = await startSharedPair({ RATE_LIMIT_ACCOUNT_MAX: '100000', RATE_LIMIT_IP_MAX: '100000' });
-    ({ redis, devchain, a, b } = pair);
+    pair = await startSharedPair({ RATE_LIMIT_ACCOUNT_MAX: '100000', RATE_LIMIT_IP_MAX: '100000' }, 'info');
+    ({ redis, devchain, a, b, logs } = pair);
   });
   afterAll(() => pair?.close());
 
@@ -61,12 +78,14 @@ describe.skipIf(!redisAvailable())('Redis faults under steady token requests', (
   }
 
   it('Redis killed: every request is answered from local state, health degraded; back: shared again', async () => {
+    const resumed = Promise.all([nextSharedModeResumed(logs.a), nextSharedModeResumed(logs.b)]);
     const results = await stream(30, 10, () => redis.kill());
     expect(results.filter((status) => status !== 200)).toEqual([]);
     expect(await redisHealth(a)).toMatchObject({ status: 'degraded', services: { redis: 'disconnected' } });
 
     await redis.restart();
     await until(() => a.redis?.ready === true && b.redis?.ready === true);
+    await resumed;
     const body = signer.sign(devchain.chain.pairs.Charlie, 0, { field: 'viewerAddress' });
     await request(a.server).post('/api/livestream/viewer-token').send(body).expect(200);
     const replay = await request(b.server).post('/api/livestream/viewer-token').send(body).expect(401);
@@ -77,6 +96,7 @@ describe.skipIf(!redisAvailable())('Redis faults under steady token requests', (
   it('Redis hung (SIGSTOP): every request is answered, each instance fell back to local state; resumed: shared again', async () => {
     const fallbacksA = countFallbacks(a);
     const fallbacksB = countFallbacks(b);
+    const resumed = Promise.all([nextSharedModeResumed(logs.a), nextSharedModeResumed(logs.b)]);
     let results: number[] = [];
     try {
       results = await stream(30, 8, () => redis.pause());
@@ -91,6 +111,7 @@ describe.skipIf(!redisAvailable())('Redis faults under steady token requests', (
       15_000,
       () => `a: ${a.redis?.client.status}, b: ${b.redis?.client.status}`,
     );
+    await resumed;
     // Shared again: a fresh message used on B is refused on A.
     const body = signer.sign(devchain.chain.pairs.Eve, 0, { field: 'viewerAddress' });
     await request(b.server).post('/api/livestream/viewer-token').send(body).expect(200);

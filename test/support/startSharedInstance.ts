@@ -1,7 +1,10 @@
+import type { Logger } from 'pino';
+import type { LogLevel } from '../../src/config/Config.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import { type RunningDevChain, startDevChain } from '../../src/devchain/startDevChain.js';
 import { createLogger } from '../../src/observability/createLogger.js';
 import { type RunningService, startService } from '../../src/startService.js';
+import { captureLogs, type LogCapture } from './logCapture.js';
 import { RedisServer } from './RedisServer.js';
 
 /**
@@ -12,6 +15,7 @@ export async function startSharedInstance(
   chainUrl: string,
   redisUrl: string,
   env: NodeJS.ProcessEnv = {},
+  logger: Logger = createLogger({ level: 'silent', nodeEnv: 'test' }),
 ): Promise<RunningService> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -24,7 +28,7 @@ export async function startSharedInstance(
   });
   const service = await startService({
     config,
-    logger: createLogger({ level: 'silent', nodeEnv: 'test' }),
+    logger,
     port: 0,
   });
   await until(() => service.rooms.available && service.redis?.ready === true);
@@ -49,21 +53,28 @@ export interface SharedPair {
   devchain: RunningDevChain;
   a: RunningService;
   b: RunningService;
+  /** What each instance logged at `logLevel` or above (nothing by default). */
+  logs: { a: LogCapture; b: LogCapture };
   close(): Promise<void>;
 }
 
-export async function startSharedPair(env: NodeJS.ProcessEnv = {}): Promise<SharedPair> {
+export async function startSharedPair(
+  env: NodeJS.ProcessEnv = {},
+  logLevel: LogLevel = 'silent',
+): Promise<SharedPair> {
   const redis = await RedisServer.start();
   const devchain = await startDevChain({ port: 0, seed: { kind: 'demo' } });
+  const logs = { a: captureLogs(logLevel), b: captureLogs(logLevel) };
   const [a, b] = await Promise.all([
-    startSharedInstance(devchain.url, redis.url, env),
-    startSharedInstance(devchain.url, redis.url, env),
+    startSharedInstance(devchain.url, redis.url, env, logs.a.logger),
+    startSharedInstance(devchain.url, redis.url, env, logs.b.logger),
   ]);
   return {
     redis,
     devchain,
     a,
     b,
+    logs,
     close: async () => {
       await Promise.all([a.close(), b.close()]);
       await devchain.close();

@@ -4,7 +4,7 @@ import { encodeAddress } from '@polkadot/util-crypto';
 import type { KeypairType } from '@polkadot/util-crypto/types';
 import { TokenVerifier } from 'livekit-server-sdk';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type AddressField, RequestSigner, type SignedRoomBody } from '../../support/RequestSigner.js';
 import { startTestService, type TestService } from '../../support/startTestService.js';
 import { testPair } from '../../support/testPair.js';
@@ -214,6 +214,15 @@ describe('signed requests (full service on the dev chain, real keyring pairs)', 
   });
 
   describe('time window', () => {
+    // The service runs in this process: with the clock held still, it judges each timestamp at the
+    // very moment it was signed for, so the margins below hold however slow the box is.
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
     it('accepts timestamps within the window either side of now', async () => {
       const { Dave } = pairs();
       for (const offset of [-maxAgeMs() + 10_000, maxAgeMs() - 10_000]) {

@@ -1,5 +1,5 @@
 /** Most captured output (characters) kept per child process; older lines are dropped (and counted) past it. */
-export const MAX_CAPTURED_LOG_CHARS = 16 * 1024 * 1024;
+const MAX_CAPTURED_LOG_CHARS = 16 * 1024 * 1024;
 
 interface Waiter {
   matches: (line: string) => boolean;

@@ -36,7 +36,7 @@ export interface ReliabilityCounts {
  * `RELIABILITY_SCALE=ci` (the default, run by `.ci/run`) keeps the whole suite to a few minutes on a
  * 2-core box; `full` runs the counts of the hardening issues (much longer: run it by hand).
  */
-export const RELIABILITY_SCALES = {
+const RELIABILITY_SCALES = {
   ci: {
     fuzzBodiesPerRoute: 100,
     fuzzWsFrames: 1_000,
@@ -73,7 +73,7 @@ export const RELIABILITY_SCALES = {
   },
 } as const satisfies Record<string, ReliabilityCounts>;
 
-export type ReliabilityScaleName = keyof typeof RELIABILITY_SCALES;
+type ReliabilityScaleName = keyof typeof RELIABILITY_SCALES;
 
 /** The scale named by `RELIABILITY_SCALE` (default `ci`); an unknown name is an error, never a silent default. */
 export function reliabilityScale(env: NodeJS.ProcessEnv = process.env): {

@@ -1,7 +1,7 @@
 import { type Agent, request } from 'node:http';
 
 /** A request that has not been answered in this long counts as a failure (the server is stuck). */
-export const RAW_REQUEST_TIMEOUT_MS = 30_000;
+const RAW_REQUEST_TIMEOUT_MS = 30_000;
 
 export interface RawRequest {
   method: string;

@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { BoundedLog } from './BoundedLog.js';
 
 /** The repository root: children run TypeScript sources from there through tsx, no build needed. */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXIT_WITH_PARENT = fileURLToPath(new URL('./exitWithParent.ts', import.meta.url));
 /** How long `stop` waits after its signal before it kills the process. */
-export const STOP_GRACE_MS = 30_000;
+const STOP_GRACE_MS = 30_000;
 const KIB = 1024;
 
 export interface ChildExit {

@@ -1,24 +1,13 @@
-import type { BoundedLog } from './BoundedLog.js';
 import { type ChildExit, spawnTsxProcess } from './spawnTsxProcess.js';
 
 const DEVCHAIN_READY_TIMEOUT_MS = 60_000;
 /** What `src/devchain/cli.ts` prints once it serves: "… listening on ws://127.0.0.1:PORT (…". */
 const LISTENING_PATTERN = /listening on (ws:\/\/\S+)/;
 
-export interface DevChainProcessOptions {
-  /** `--seed` (default `demo`, the scene the embedded dev chain has). */
-  seed?: string;
-  blockTimeMs?: number;
-  finalityLag?: number;
-}
-
 /** The dev chain as its own process (`src/devchain/cli.ts`), so a test can stop, hang or kill the node. */
 export interface DevChainProcess {
   /** `ws://127.0.0.1:<port>`: the server's CHAIN_WS_ENDPOINT. */
   readonly url: string;
-  readonly pid: number;
-  readonly log: BoundedLog;
-  readonly exited: Promise<ChildExit>;
   /** Hang: SIGSTOP (its sockets stay open, nothing answers). */
   pause(): void;
   /** SIGCONT after `pause`. */
@@ -29,12 +18,9 @@ export interface DevChainProcess {
   stop(): Promise<ChildExit>;
 }
 
-/** Starts the dev chain on a free port and resolves once it listens. */
-export async function startDevChainProcess(options: DevChainProcessOptions = {}): Promise<DevChainProcess> {
-  const args = ['--port', '0', '--seed', options.seed ?? 'demo'];
-  if (options.blockTimeMs !== undefined) args.push('--block-time', String(options.blockTimeMs));
-  if (options.finalityLag !== undefined) args.push('--finality-lag', String(options.finalityLag));
-  const running = spawnTsxProcess('src/devchain/cli.ts', args, {});
+/** Starts the dev chain (the demo seed, as the embedded one) on a free port and resolves once it listens. */
+export async function startDevChainProcess(): Promise<DevChainProcess> {
+  const running = spawnTsxProcess('src/devchain/cli.ts', ['--port', '0', '--seed', 'demo'], {});
 
   const listening = running.log.waitFor((line) => LISTENING_PATTERN.test(line));
   let timer: NodeJS.Timeout | undefined;
@@ -60,9 +46,6 @@ export async function startDevChainProcess(options: DevChainProcessOptions = {})
 
   return {
     url,
-    pid: running.pid,
-    log: running.log,
-    exited: running.exited,
     pause: () => running.child.kill('SIGSTOP'),
     resume: () => running.child.kill('SIGCONT'),
     kill: () => running.stop('SIGKILL'),

@@ -3,7 +3,7 @@ import type { BoundedLog } from './BoundedLog.js';
 import { type ChildExit, spawnTsxProcess } from './spawnTsxProcess.js';
 
 /** Starting node + tsx and loading the chain's rooms takes a while on a busy 2-core box. */
-export const SERVER_READY_TIMEOUT_MS = 90_000;
+const SERVER_READY_TIMEOUT_MS = 90_000;
 const READY_POLL_MS = 200;
 /** Limits far above what a test sends by accident; tests of a limit set their own. */
 const SERVER_TEST_RATE_LIMIT_MAX_REQUESTS = '1000000';
@@ -21,7 +21,6 @@ export interface ServerProcess {
   readonly baseUrl: string;
   /** The realtime endpoint: `ws://127.0.0.1:<port>/ws`. */
   readonly wsUrl: string;
-  readonly pid: number;
   /** stdout and stderr so far (NDJSON lines of the logger, and anything else printed). */
   logs(): string;
   /** The lines of `logs()` that are JSON objects (the logger's), parsed. */
@@ -99,7 +98,6 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   return {
     baseUrl,
     wsUrl: `ws://127.0.0.1:${listenPort}/ws`,
-    pid: running.pid,
     logs: () => running.log.text(),
     logEntries: () =>
       running.log.lines().flatMap((line) => {

@@ -5,6 +5,7 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { percentile } from '../bench/shared/percentile.js';
 import { DEFAULT_HTTP_MAX_CONNECTIONS_PER_IP } from '../src/config/configDefaults.js';
 import { CloseCode } from '../src/realtime/protocol.js';
 import { WS_SIGN_INS_PER_IP } from '../src/realtime/SignInBudget.js';
@@ -62,11 +63,6 @@ function recoveredAt(sorted: readonly Timed[], end: number): number {
     if (run === RECOVERED_RUN) return sorted[i - RECOVERED_RUN + 1]?.at ?? end;
   }
   return end;
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 /** A well-behaved client on its own address: keep-alive, one request at a time. */
@@ -199,16 +195,16 @@ describe('floods from one address (issue 14 item 1, issue 20 item 5)', () => {
     const rssGrowthMb = Math.round((peakRss - baselineRss) / MIB);
     const p99Live = percentile(
       during.live.map((t) => t.ms),
-      99,
+      0.99,
     );
     const p99Token = percentile(
       during.token.map((t) => t.ms),
-      99,
+      0.99,
     );
-    const p99After = percentile(settled, 99);
+    const p99After = percentile(settled, 0.99);
     const p99Quiet = percentile(
       [...quiet.live, ...quiet.token].map((t) => t.ms),
-      99,
+      0.99,
     );
     const scenario = `pipelining flood (${counts.pipeliningSockets} sockets from one address, ${counts.floodSeconds} s)`;
     // What the box gives without any attack, for scale: it is shared, and its load varies.

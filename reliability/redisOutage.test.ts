@@ -1,5 +1,6 @@
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { percentile } from '../bench/shared/percentile.js';
 import { RedisServer } from '../test/support/RedisServer.js';
 import { RequestSigner } from '../test/support/RequestSigner.js';
 import { testPair } from '../test/support/testPair.js';
@@ -14,7 +15,6 @@ const LOAD_CONCURRENCY = 4;
 const P99_ADDED_GOAL_MS = 250;
 /** How long the outage's claims may take to reach Redis once it is back (a log line says when). */
 const SYNC_WAIT_MS = 15_000;
-const PERCENT = 100;
 
 const { counts } = reliabilityScale();
 const signer = new RequestSigner();
@@ -66,8 +66,10 @@ function steadyLoad(server: ServerProcess) {
 }
 
 function p99(samples: readonly Sample[]): number {
-  const sorted = samples.map((s) => s.ms).sort((x, y) => x - y);
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * 99) / PERCENT))] ?? 0;
+  return percentile(
+    samples.map((s) => s.ms),
+    0.99,
+  );
 }
 
 function holdFor(ms: number): Promise<void> {

@@ -27,6 +27,7 @@ import { startDevChain } from '../../src/devchain/startDevChain.js';
 import { startService } from '../../src/startService.js';
 import { ChildLink } from '../shared/ChildLink.js';
 import { canPin } from '../shared/cpuAffinity.js';
+import { percentile } from '../shared/percentile.js';
 import { eventClockUs } from './wsFanoutEvent.js';
 
 /** Between two announcements: long enough for the previous one to reach every client. */
@@ -194,9 +195,11 @@ function latencies(
     if (from === undefined) continue;
     for (const at of arrivals[String(number)] ?? []) all.push((at - from) / 1000);
   }
-  all.sort((a, b) => a - b);
-  const at = (q: number) => all[Math.min(all.length - 1, Math.floor(q * all.length))] ?? Number.NaN;
-  return { p50: at(0.5), p99: at(0.99), lost: blocks.length * members - all.length };
+  return {
+    p50: percentile(all, 0.5),
+    p99: percentile(all, 0.99),
+    lost: blocks.length * members - all.length,
+  };
 }
 
 function fmt(latency: Latency): string {

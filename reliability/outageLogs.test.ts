@@ -6,6 +6,7 @@ import { testPair } from '../test/support/testPair.js';
 import { reportFigure } from './support/reportFigure.js';
 import { type DevChainProcess, startDevChainProcess } from './support/startDevChainProcess.js';
 import { type ServerProcess, startServerProcess } from './support/startServerProcess.js';
+import { untilServiceStatus } from './support/untilServiceStatus.js';
 
 /** Requests of each kind sent while the chain is down: every one is a 503. */
 const REQUESTS_DURING_OUTAGE = 30;
@@ -17,7 +18,6 @@ const MAX_OUTAGE_LINES_PER_ROUTE = 2;
 /** The two routes asked below, and `/health`, which answers 503 too once the test sees the outage there. */
 const OUTAGE_ROUTES = 3;
 const CHAIN_DOWN_DEADLINE_MS = 30_000;
-const POLL_MS = 100;
 
 type Entry = Record<string, unknown> & { level?: string; msg?: string; res?: { statusCode?: number } };
 
@@ -55,15 +55,7 @@ describe('the logs of a server whose chain node dies', () => {
   it('log the 503s of the outage at warn, without stacks, a few lines for many requests', async () => {
     const before = server.logEntries().length;
     await chain.kill();
-    const deadline = Date.now() + CHAIN_DOWN_DEADLINE_MS;
-    for (;;) {
-      const health = (await (await fetch(`${server.baseUrl}/health`)).json()) as {
-        services: { chain: string };
-      };
-      if (health.services.chain === 'disconnected') break;
-      if (Date.now() > deadline) throw new Error('the server did not notice the chain node died');
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
+    await untilServiceStatus(server, 'chain', 'disconnected', CHAIN_DOWN_DEADLINE_MS);
 
     const signer = new RequestSigner();
     const bob = testPair('sr25519', 'Bob');

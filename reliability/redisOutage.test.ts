@@ -8,6 +8,7 @@ import { reliabilityScale } from './support/reliabilityScale.js';
 import { reportFigure } from './support/reportFigure.js';
 import { type DevChainProcess, startDevChainProcess } from './support/startDevChainProcess.js';
 import { type ServerProcess, startServerProcess } from './support/startServerProcess.js';
+import { untilServiceStatus } from './support/untilServiceStatus.js';
 
 /** Token requests in flight at once: a steady load, not a flood (the box is shared). */
 const LOAD_CONCURRENCY = 4;
@@ -76,17 +77,8 @@ function holdFor(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function redisStatus(server: ServerProcess): Promise<string> {
-  const body = (await (await fetch(`${server.baseUrl}/health`)).json()) as { services: { redis: string } };
-  return body.services.redis;
-}
-
-async function untilRedis(server: ServerProcess, status: string): Promise<void> {
-  const deadline = Date.now() + SYNC_WAIT_MS;
-  while ((await redisStatus(server)) !== status) {
-    if (Date.now() > deadline) throw new Error(`redis not ${status} on ${server.baseUrl}`);
-    await holdFor(100);
-  }
+function untilRedis(server: ServerProcess, status: string): Promise<void> {
+  return untilServiceStatus(server, 'redis', status, SYNC_WAIT_MS);
 }
 
 function postToken(server: ServerProcess, body: unknown): Promise<Response> {

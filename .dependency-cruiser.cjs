@@ -2,6 +2,20 @@
  * The architecture's import rules, checked in CI (`npm run depcheck`). Type-only imports count:
  * a layer that needs another's types depends on it.
  */
+/**
+ * Only the composition root (`src/startService.ts`) and `folder` itself import `src/<folder>/`.
+ * @returns {import('dependency-cruiser').IForbiddenRuleType}
+ */
+function onlyFromStartService(name, folder, comment) {
+  return {
+    name,
+    severity: 'error',
+    comment,
+    from: { path: '^src/', pathNot: `^src/(${folder}/|startService\\.ts$)` },
+    to: { path: `^src/${folder}/` },
+  };
+}
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -26,13 +40,11 @@ module.exports = {
       from: { path: '^src/store/' },
       to: { path: '^src/(realtime|presence|rooms|pipeline|scaleout)/' },
     },
-    {
-      name: 'devchain-only-from-startService',
-      severity: 'error',
-      comment: 'The dev chain is a development tool: only the composition root may load it (lazily).',
-      from: { path: '^src/', pathNot: '^src/(devchain/|startService\\.ts$)' },
-      to: { path: '^src/devchain/' },
-    },
+    onlyFromStartService(
+      'devchain-only-from-startService',
+      'devchain',
+      'The dev chain is a development tool: only the composition root may load it (lazily).',
+    ),
     {
       name: 'devchain-loaded-lazily',
       severity: 'error',
@@ -40,20 +52,16 @@ module.exports = {
       from: { path: '^src/startService\\.ts$' },
       to: { path: '^src/devchain/', dependencyTypesNot: ['dynamic-import', 'type-only'] },
     },
-    {
-      name: 'scaleout-is-an-extension',
-      severity: 'error',
-      comment: 'Redis replication plugs into interfaces the core owns; the core never imports it.',
-      from: { path: '^src/', pathNot: '^src/(scaleout/|startService\\.ts$)' },
-      to: { path: '^src/scaleout/' },
-    },
-    {
-      name: 'stages-above-domains',
-      severity: 'error',
-      comment: 'The block pipeline composes the domains; a domain does not know where it sits in it.',
-      from: { path: '^src/', pathNot: '^src/(pipeline/|startService\\.ts$)' },
-      to: { path: '^src/pipeline/' },
-    },
+    onlyFromStartService(
+      'scaleout-is-an-extension',
+      'scaleout',
+      'Redis replication plugs into interfaces the core owns; the core never imports it.',
+    ),
+    onlyFromStartService(
+      'stages-above-domains',
+      'pipeline',
+      'The block pipeline composes the domains; a domain does not know where it sits in it.',
+    ),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ChainRooms } from '../chain/ChainRooms.js';
 import type { ChainRoom } from '../chain/types.js';
+import { OPEN_ROOM_STATUSES } from './isOpenRoom.js';
 import type { LiveKitGateway } from './LiveKitGateway.js';
 import type { LiveKitAction, RoomLimits } from './livekitActionsFor.js';
 import { livekitRoomName } from './livekitRoomName.js';
@@ -13,7 +14,6 @@ export const LIVEKIT_RECONCILE_INTERVAL_MS = 60_000;
 export const RECONCILE_PARTICIPANT_ROOMS_PER_ROUND = 200;
 /** Corrections queued per round; the rest are found again by the next round. */
 export const MAX_CORRECTIONS_PER_ROUND = 500;
-const OPEN_STATUSES = ['Preparing', 'Live', 'Paused'] as const;
 
 export interface LiveKitReconcilerOptions {
   gateway: LiveKitGateway;
@@ -82,7 +82,7 @@ export class LiveKitReconciler {
       logger.debug({ err: error }, 'LiveKit reconciliation skipped: LiveKit unreachable');
       return round;
     }
-    const open = OPEN_STATUSES.flatMap((status) => rooms.idsWithStatus(status))
+    const open = OPEN_ROOM_STATUSES.flatMap((status) => rooms.idsWithStatus(status))
       .map((id) => rooms.get(id))
       .filter((room): room is ChainRoom => room !== undefined);
     this.#queue(

@@ -44,6 +44,11 @@ export function openRoomAction(
   };
 }
 
+/** Puts `identity` on stage (`coHost`) or back in the audience (`viewer`) in the chain room's LiveKit room. */
+export function stageRoleAction(roomId: number, identity: string, role: 'coHost' | 'viewer'): LiveKitAction {
+  return { kind: 'setStageRole', room: livekitRoomName(roomId), identity, role };
+}
+
 /** The LiveKit actions of one chain event; `room` is the room's state after the event's block. */
 export function livekitActionsFor(
   event: ChainEvent,
@@ -62,15 +67,9 @@ export function livekitActionsFor(
         { kind: 'removeParticipant', room: livekitRoomName(event.roomId), identity: event.data.viewer },
       ];
     case 'CoHostStarted':
+      return [stageRoleAction(event.roomId, event.data.coHost, 'coHost')];
     case 'CoHostEnded':
-      return [
-        {
-          kind: 'setStageRole',
-          room: livekitRoomName(event.roomId),
-          identity: event.data.coHost,
-          role: event.name === 'CoHostStarted' ? 'coHost' : 'viewer',
-        },
-      ];
+      return [stageRoleAction(event.roomId, event.data.coHost, 'viewer')];
     default:
       return [];
   }

@@ -1,9 +1,8 @@
 import type { ChainEvent } from '../chain/livestreamEvents.js';
 import type { ChainRoom } from '../chain/types.js';
-import { type LiveKitAction, openRoomAction, type RoomLimits } from './livekitActionsFor.js';
+import { isOpenRoom } from './isOpenRoom.js';
+import { type LiveKitAction, openRoomAction, type RoomLimits, stageRoleAction } from './livekitActionsFor.js';
 import { livekitRoomName } from './livekitRoomName.js';
-
-const OPEN: ReadonlySet<ChainRoom['status']> = new Set(['Preparing', 'Live', 'Paused']);
 
 /**
  * What LiveKit must do when a best block with `event` leaves the best chain (a re-org): the state
@@ -21,17 +20,11 @@ export function livekitRetractionsFor(
       return room ? [] : [{ kind: 'deleteRoom', room: livekitRoomName(event.roomId) }];
     case 'LiveEnded':
     case 'RoomBanned':
-      return room && OPEN.has(room.status) ? [openRoomAction(event.roomId, room, limits)] : [];
+      return room && isOpenRoom(room) ? [openRoomAction(event.roomId, room, limits)] : [];
     case 'CoHostStarted':
+      return [stageRoleAction(event.roomId, event.data.coHost, 'viewer')];
     case 'CoHostEnded':
-      return [
-        {
-          kind: 'setStageRole',
-          room: livekitRoomName(event.roomId),
-          identity: event.data.coHost,
-          role: event.name === 'CoHostStarted' ? 'viewer' : 'coHost',
-        },
-      ];
+      return [stageRoleAction(event.roomId, event.data.coHost, 'coHost')];
     default:
       return [];
   }

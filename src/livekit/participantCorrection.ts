@@ -1,4 +1,5 @@
 import type { ChainRoom } from '../chain/types.js';
+import { isOpenRoom } from './isOpenRoom.js';
 import type { ParticipantSummary } from './LiveKitGateway.js';
 import type { LiveKitAction } from './livekitActionsFor.js';
 import { livekitRoomName } from './livekitRoomName.js';
@@ -11,8 +12,6 @@ export interface RoomRoleFacts {
   /** Kicked accounts, SS58-42. */
   blacklisted: (identity: string) => boolean;
 }
-
-const OPEN = new Set(['Preparing', 'Live', 'Paused']);
 
 /** The role the chain gives `account` in `room`: host, active co-host, or anyone else. */
 export function chainRoleOf(room: ChainRoom, account: string, coHosts: readonly string[]): StageRole {
@@ -31,7 +30,7 @@ export function participantCorrection(
   participant: ParticipantSummary,
   facts: RoomRoleFacts,
 ): LiveKitAction | null {
-  if (!OPEN.has(room.status) || !participant.standard || participant.state === 'disconnected') return null;
+  if (!isOpenRoom(room) || !participant.standard || participant.state === 'disconnected') return null;
   const name = livekitRoomName(room.id);
   const { identity } = participant;
   if (identity !== room.host && facts.blacklisted(identity)) {

@@ -1,8 +1,8 @@
 import type { ChainRoom } from '../chain/types.js';
+import { isOpenRoom } from './isOpenRoom.js';
 import { type LiveKitAction, openRoomAction, type RoomLimits } from './livekitActionsFor.js';
 import { livekitRoomName, roomIdOfLiveKitName } from './livekitRoomName.js';
 
-const OPEN = new Set(['Preparing', 'Live', 'Paused']);
 const CLOSED = new Set(['Ended', 'Banned']);
 
 /**
@@ -19,7 +19,7 @@ export function roomCorrections(
   const existing = new Set(livekitRooms);
   const actions: LiveKitAction[] = [];
   for (const room of openRooms) {
-    if (OPEN.has(room.status) && !existing.has(livekitRoomName(room.id))) {
+    if (isOpenRoom(room) && !existing.has(livekitRoomName(room.id))) {
       actions.push(openRoomAction(room.id, room, limits));
     }
   }

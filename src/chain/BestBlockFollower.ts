@@ -55,7 +55,6 @@ export class BestBlockFollower {
   #applied: Applied[] = [];
   #unsubscribe: (() => void) | null = null;
   #stopped = false;
-  #reorgs = 0;
 
   constructor(options: BestBlockFollowerOptions) {
     this.#chain = options.chain;
@@ -83,11 +82,6 @@ export class BestBlockFollower {
     return last ? { number: last.block.number, hash: last.block.hash } : null;
   }
 
-  /** Re-orgs seen since start (a head whose branch retracted applied blocks). */
-  get reorgs(): number {
-    return this.#reorgs;
-  }
-
   /** Follows new best heads (without this, blocks still flow, as finalized only). */
   async start(): Promise<void> {
     this.#unsubscribe = await this.#chain.subscribeNewHeads((head) => {
@@ -108,7 +102,6 @@ export class BestBlockFollower {
     const branch = await this.#branch(head, cursor);
     if (branch === null) return;
     const leaving = this.#applied.splice(branch.ancestor + 1);
-    if (leaving.length > 0) this.#reorgs++;
     for (const gone of leaving.reverse()) await this.#retract(gone);
     for (const header of branch.joining) {
       if (this.#stopped) return;
@@ -173,7 +166,6 @@ export class BestBlockFollower {
     if (first && first.block.number <= block.number) {
       // Finality chose another branch: everything applied descends from the losing block.
       const leaving = this.#applied.splice(0);
-      this.#reorgs++;
       for (const gone of leaving.reverse()) await this.#retract(gone);
     }
     for (const handler of this.#blockHandlers) await handler(block, 'finalized');

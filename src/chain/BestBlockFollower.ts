@@ -62,6 +62,12 @@ export class BestBlockFollower {
     this.#logger = options.logger.child({ module: 'best-follower' });
     this.#max = options.maxUnfinalizedBlocks ?? MAX_UNFINALIZED_BLOCKS;
     this.#finalized.onBlock((block) => this.#onFinalized(block));
+    // The next final block is the first one applied when finality kept its branch: its events are
+    // read already (the same hash, the same events), so finalizing it reads no events again.
+    this.#finalized.useReadBlocks((ref) => {
+      const first = this.#applied[0]?.block;
+      return first?.hash === ref.hash ? first : undefined;
+    });
     // Another chain or a restart: nothing applied before counts (the stages reload everything).
     this.#finalized.onReset(() => {
       this.#applied = [];

@@ -8,6 +8,8 @@ export type BlockHandler = (block: ChainBlock) => void | Promise<void>;
 export type ResetHandler = (head: BlockRef) => void | Promise<void>;
 /** Called once per advance of finality, after every block up to `head` went to the block handlers. */
 export type AdvanceHandler = (head: BlockRef) => void | Promise<void>;
+/** A block whose events were read already (by hash), or undefined when they must be read. */
+export type ReadBlocks = (ref: BlockRef) => ChainBlock | undefined;
 
 export interface FinalizedBlockFollowerOptions {
   chain: ChainClient;
@@ -34,6 +36,7 @@ export class FinalizedBlockFollower {
   #unsubscribeStatus: (() => void) | null = null;
   #stopped = false;
   #resets = 0;
+  #readBlocks: ReadBlocks = () => undefined;
 
   constructor(options: FinalizedBlockFollowerOptions) {
     this.#chain = options.chain;
@@ -51,6 +54,11 @@ export class FinalizedBlockFollower {
 
   onAdvance(handler: AdvanceHandler): void {
     this.#advanceHandlers.push(handler);
+  }
+
+  /** Where a block read already comes from (the best-block follower's): its events are not read again. */
+  useReadBlocks(readBlocks: ReadBlocks): void {
+    this.#readBlocks = readBlocks;
   }
 
   /**
@@ -145,7 +153,10 @@ export class FinalizedBlockFollower {
         const hash = await this.#chain.blockHash(number);
         if (hash === null) return;
         const ref = { number, hash };
-        const block: ChainBlock = { ...ref, events: await this.#chain.livestreamEvents(ref) };
+        const block: ChainBlock = this.#readBlocks(ref) ?? {
+          ...ref,
+          events: await this.#chain.livestreamEvents(ref),
+        };
         for (const handler of this.#blockHandlers) await handler(block);
         this.#cursor = ref;
       }

@@ -13,13 +13,19 @@ type Seen = [BlockKind | 'retracted', number, number?];
 
 /**
  * The real client, except that the events of the blocks in `unreadable` cannot be read once each
- * (a pruned block or a dropped connection, as the node answers then).
+ * (a pruned block or a dropped connection, as the node answers then). Each events read is noted
+ * in `reads` (the block's hash).
  */
-function withUnreadableBlocks(chain: PolkadotChainClient, unreadable: Set<string>): ChainClient {
+function withUnreadableBlocks(
+  chain: PolkadotChainClient,
+  unreadable: Set<string>,
+  reads: string[],
+): ChainClient {
   return new Proxy(chain, {
     get(target, property) {
       if (property === 'livestreamEvents') {
         return (block: BlockRef) => {
+          reads.push(block.hash);
           if (unreadable.delete(block.hash)) return Promise.reject(new Error('state already discarded'));
           return target.livestreamEvents(block);
         };
@@ -38,6 +44,7 @@ describe('BestBlockFollower (real @polkadot/api against the dev chain)', () => {
   let watch: BestWatch;
   let logs: LogCapture;
   const unreadable = new Set<string>();
+  const reads: string[] = [];
   const seen: Seen[] = [];
   const advances: number[] = [];
 
@@ -46,7 +53,7 @@ describe('BestBlockFollower (real @polkadot/api against the dev chain)', () => {
     dev.chain.setAutoFinalize(false);
     logs = captureLogs('warn');
     client = new PolkadotChainClient({ endpoint: dev.url, logger: logs.logger });
-    const chain = withUnreadableBlocks(client, unreadable);
+    const chain = withUnreadableBlocks(client, unreadable, reads);
     finalized = new FinalizedBlockFollower({ chain, logger: logs.logger });
     best = new BestBlockFollower({ chain, finalized, logger: logs.logger });
     best.onBlock((block, kind) => {
@@ -109,6 +116,14 @@ describe('BestBlockFollower (real @polkadot/api against the dev chain)', () => {
     ]);
     expect(best.head).toBeNull();
     expect(advances.at(-1)).toBe(block.number);
+  });
+
+  it('reads the events of a block once: confirming a block applied as best reads nothing again', async () => {
+    const block = await giftBlock();
+    dev.chain.finalize();
+    await watch.applied(block.hash, ['confirmed']);
+    await finalized.idle();
+    expect(reads.filter((hash) => hash === block.hash)).toEqual([block.hash]);
   });
 
   it('confirms several blocks in order when finality passes them in one step, with one advance', async () => {

@@ -25,7 +25,6 @@ export interface UnfinalizedBlock {
  */
 export class UnfinalizedEvents {
   readonly #blocks = new Map<string, UnfinalizedBlock>();
-  readonly #kept = new Map<number, number>();
   readonly #maxPerRoom: number;
 
   constructor(maxEventsPerRoom = UNFINALIZED_MAX_EVENTS_PER_ROOM) {
@@ -38,12 +37,10 @@ export class UnfinalizedEvents {
       entry = { block, rooms: new Map(), lost: new Set() };
       this.#blocks.set(block.hash, entry);
     }
-    const kept = this.#kept.get(roomId) ?? 0;
-    if (kept >= this.#maxPerRoom) {
+    if (this.#kept(roomId) >= this.#maxPerRoom) {
       entry.lost.add(roomId);
       return;
     }
-    this.#kept.set(roomId, kept + 1);
     const room = entry.rooms.get(roomId) ?? { ids: [], frames: [] };
     entry.rooms.set(roomId, room);
     room.ids.push(id);
@@ -55,12 +52,14 @@ export class UnfinalizedEvents {
     const entry = this.#blocks.get(hash);
     if (!entry) return undefined;
     this.#blocks.delete(hash);
-    for (const [roomId, room] of entry.rooms) {
-      const left = (this.#kept.get(roomId) ?? 0) - room.ids.length;
-      if (left > 0) this.#kept.set(roomId, left);
-      else this.#kept.delete(roomId);
-    }
     return entry;
+  }
+
+  /** The room's events kept over every block: at most 64 blocks (MAX_UNFINALIZED_BLOCKS) are ahead of finality. */
+  #kept(roomId: number): number {
+    let kept = 0;
+    for (const entry of this.#blocks.values()) kept += entry.rooms.get(roomId)?.ids.length ?? 0;
+    return kept;
   }
 
   /** The room's unfinalized frames in chain order; null when some were not kept. */
@@ -75,6 +74,5 @@ export class UnfinalizedEvents {
 
   clear(): void {
     this.#blocks.clear();
-    this.#kept.clear();
   }
 }

@@ -1,6 +1,7 @@
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevChain } from '../../src/devchain/DevChain.js';
+import { askToken, type TokenEndpoint } from '../support/askToken.js';
 import { BestWatch } from '../support/BestWatch.js';
 import { RequestSigner } from '../support/RequestSigner.js';
 import { startTestService, type TestService } from '../support/startTestService.js';
@@ -11,9 +12,6 @@ import { testPair } from '../support/testPair.js';
  * live, so every action below comes from a best block that is not final yet.
  */
 
-type Endpoint = 'viewer-token' | 'co-host-token';
-const ADDRESS_FIELD = { 'viewer-token': 'viewerAddress', 'co-host-token': 'coHostAddress' } as const;
-
 let svc: TestService;
 let chain: DevChain;
 let best: BestWatch;
@@ -22,16 +20,8 @@ let roomId: number;
 let room: string;
 const signer = new RequestSigner();
 
-async function ask(endpoint: Endpoint, who: KeyringPair, extra: Record<string, unknown> = {}) {
-  const response = await fetch(`${svc.url}/api/livestream/${endpoint}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(signer.sign(who, roomId, { field: ADDRESS_FIELD[endpoint], extra })),
-  });
-  return {
-    status: response.status,
-    body: (await response.json()) as { token: string; role: string; error?: { code: string } },
-  };
+function ask(endpoint: TokenEndpoint, who: KeyringPair, extra: Record<string, unknown> = {}) {
+  return askToken(svc.url, signer, endpoint, who, roomId, extra);
 }
 
 /** The host's call in a new best block; resolves once the service applied it and LiveKit acted. */

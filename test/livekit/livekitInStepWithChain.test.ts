@@ -3,6 +3,7 @@ import { RoomServiceClient, TokenVerifier, TrackSource } from 'livekit-server-sd
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STAGE_MEDIA_ATTRIBUTE } from '../../src/livekit/stagePermission.js';
 import { startService } from '../../src/startService.js';
+import { askToken, type TokenEndpoint } from '../support/askToken.js';
 import { JoinRefused } from '../support/FakeLiveKitServer.js';
 import { FollowerWatch } from '../support/FollowerWatch.js';
 import { captureLogs } from '../support/logCapture.js';
@@ -15,13 +16,6 @@ import { webhookSender } from '../support/webhookSender.js';
  * The app's own flows against a LiveKit that refuses joins to rooms it does not know
  * (`auto_create: false`, as production runs it): LiveKit follows the chain on every path.
  */
-
-type Endpoint = 'publisher-token' | 'viewer-token' | 'co-host-token';
-const ADDRESS_FIELD = {
-  'publisher-token': 'publicKey',
-  'viewer-token': 'viewerAddress',
-  'co-host-token': 'coHostAddress',
-} as const;
 
 let svc: TestService;
 let admin: RoomServiceClient;
@@ -53,31 +47,16 @@ function account(name: string): KeyringPair {
   return testPair('sr25519', `InStep${name}${accounts}`);
 }
 
-interface TokenBody {
-  token: string;
-  roomName: string;
-  identity: string;
-  role: string;
+function ask(endpoint: TokenEndpoint, who: KeyringPair, roomId: number, extra?: Record<string, unknown>) {
+  return askToken(svc.url, signer, endpoint, who, roomId, extra);
 }
 
-async function ask(
-  endpoint: Endpoint,
+async function token(
+  endpoint: TokenEndpoint,
   who: KeyringPair,
   roomId: number,
-  extra: Record<string, unknown> = {},
-): Promise<{ status: number; body: TokenBody & { error?: { code: string } } }> {
-  const response = await fetch(`${svc.url}/api/livestream/${endpoint}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(signer.sign(who, roomId, { field: ADDRESS_FIELD[endpoint], extra })),
-  });
-  return {
-    status: response.status,
-    body: (await response.json()) as TokenBody & { error?: { code: string } },
-  };
-}
-
-async function token(endpoint: Endpoint, who: KeyringPair, roomId: number, extra?: Record<string, unknown>) {
+  extra?: Record<string, unknown>,
+) {
   const { status, body } = await ask(endpoint, who, roomId, extra);
   expect(status, JSON.stringify(body)).toBe(200);
   return body;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevChain, SubmitOutcome } from '../../src/devchain/DevChain.js';
 import { SERVER_MESSAGES } from '../../src/realtime/serverMessages.js';
-import { BestWatch } from '../support/BestWatch.js';
-import { startTestService, type TestService } from '../support/startTestService.js';
-import { type WsMessage, WsTestClient } from '../support/WsTestClient.js';
+import type { BestWatch } from '../support/BestWatch.js';
+import { type BestBlockService, startBestBlockService } from '../support/startBestBlockService.js';
+import type { WsMessage, WsTestClient } from '../support/WsTestClient.js';
 
 /** Room 0 of the demo seed: Alice's, live. */
 const ROOM = 0;
@@ -15,18 +15,12 @@ const GIFT = 0;
  * the test finalizes it, as on a real chain between import and GRANDPA.
  */
 describe('events from best blocks, then confirmed by finality', () => {
-  let service: TestService;
+  let harness: BestBlockService;
   let chain: DevChain;
-  let wsUrl: string;
   let best: BestWatch;
-  const clients: WsTestClient[] = [];
 
-  async function joined(frame: Record<string, unknown> = {}): Promise<WsTestClient> {
-    const client = await WsTestClient.connect(wsUrl);
-    clients.push(client);
-    client.send({ type: 'join-room', roomId: ROOM, ...frame });
-    await client.nextOfType('room:joined');
-    return client;
+  function joined(frame: Record<string, unknown> = {}): Promise<WsTestClient> {
+    return harness.joined(ROOM, frame);
   }
 
   /** A gift in its own best block, once the service has applied that block as best. */
@@ -45,16 +39,12 @@ describe('events from best blocks, then confirmed by finality', () => {
   }
 
   beforeAll(async () => {
-    service = await startTestService();
-    chain = service.devchain.chain;
-    wsUrl = `${service.url.replace('http', 'ws')}/ws`;
-    best = new BestWatch(service.bestFollower);
-    chain.setAutoFinalize(false);
+    harness = await startBestBlockService();
+    ({ chain, best } = harness);
   });
 
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await service?.close();
+    await harness?.close();
   });
 
   it('pushes a gift from its best block (final: false), then block:finalized when finality reaches it', async () => {
@@ -105,8 +95,7 @@ describe('events from best blocks, then confirmed by finality', () => {
     await best.applied(first.outcome.blockHash, ['confirmed']);
     const second = await gift();
 
-    const resumed = await WsTestClient.connect(wsUrl);
-    clients.push(resumed);
+    const resumed = await harness.connect();
     const before = `${first.number - 1}-999`;
     resumed.send({ type: 'join-room', roomId: ROOM, since: before });
     await resumed.nextOfType('room:joined');
@@ -118,15 +107,13 @@ describe('events from best blocks, then confirmed by finality', () => {
     expect(types.lastIndexOf('gift:received')).toBeLessThan(types.indexOf('room:joined'));
 
     // From the last final event on: only the one not final yet comes.
-    const fromFinal = await WsTestClient.connect(wsUrl);
-    clients.push(fromFinal);
+    const fromFinal = await harness.connect();
     fromFinal.send({ type: 'join-room', roomId: ROOM, since: first.id });
     await fromFinal.nextOfType('room:joined');
     expect(gifts(fromFinal).map((m) => [m.id, m.final])).toEqual([[second.id, false]]);
 
     // Final only: the replay stops at the last final event.
-    const finalOnly = await WsTestClient.connect(wsUrl);
-    clients.push(finalOnly);
+    const finalOnly = await harness.connect();
     finalOnly.send({ type: 'join-room', roomId: ROOM, since: before, finalOnly: true });
     await finalOnly.nextOfType('room:joined');
     expect(gifts(finalOnly).map((m) => [m.id, m.final])).toEqual([[first.id, true]]);

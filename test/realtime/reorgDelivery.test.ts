@@ -5,11 +5,13 @@ import type { Hex, StoredBlock } from '../../src/devchain/BlockStore.js';
 import type { DevChain } from '../../src/devchain/DevChain.js';
 import { RUNTIME_VERSION } from '../../src/devchain/metadata/stardustMetadata.js';
 import { SERVER_MESSAGES } from '../../src/realtime/serverMessages.js';
-import { BestWatch } from '../support/BestWatch.js';
+import { askToken } from '../support/askToken.js';
+import type { BestWatch } from '../support/BestWatch.js';
 import { RequestSigner } from '../support/RequestSigner.js';
-import { startTestService, type TestService } from '../support/startTestService.js';
+import { type BestBlockService, startBestBlockService } from '../support/startBestBlockService.js';
+import type { TestService } from '../support/startTestService.js';
 import { testPair } from '../support/testPair.js';
-import { type WsMessage, WsTestClient } from '../support/WsTestClient.js';
+import type { WsMessage, WsTestClient } from '../support/WsTestClient.js';
 
 const GIFT = 0;
 
@@ -18,14 +20,13 @@ const GIFT = 0;
  * hand. The service follows over WebSocket with @polkadot/api, as it follows a real node.
  */
 describe('a re-org before finality', () => {
+  let harness: BestBlockService;
   let service: TestService;
   let chain: DevChain;
-  let wsUrl: string;
   let best: BestWatch;
   let host: KeyringPair;
   let roomId: number;
   const signer = new RequestSigner();
-  const clients: WsTestClient[] = [];
   /** Nonces handed out per account on the fork being built (extrinsics are signed ahead). */
   const nonces = new Map<string, number>();
 
@@ -44,12 +45,8 @@ describe('a re-org before finality', () => {
     return extrinsic.toHex() as Hex;
   }
 
-  async function joined(frame: Record<string, unknown> = {}): Promise<WsTestClient> {
-    const client = await WsTestClient.connect(wsUrl);
-    clients.push(client);
-    client.send({ type: 'join-room', roomId, ...frame });
-    await client.nextOfType('room:joined');
-    return client;
+  function joined(frame: Record<string, unknown> = {}): Promise<WsTestClient> {
+    return harness.joined(roomId, frame);
   }
 
   /** Livestream event ids of a block, as the service numbers them. */
@@ -65,20 +62,17 @@ describe('a re-org before finality', () => {
     client.all((m) => ['gift:received', 'events:retracted', 'block:finalized'].includes(m.type));
 
   beforeAll(async () => {
-    service = await startTestService();
-    chain = service.devchain.chain;
-    wsUrl = `${service.url.replace('http', 'ws')}/ws`;
-    best = new BestWatch(service.bestFollower);
     host = testPair('sr25519', 'ReorgHost');
-    await service.fund(host.address);
-    roomId = await service.createRoom(host, { type: 'MultiHost' });
-    await service.send(host, 'livestream', 'startLive', roomId);
-    chain.setAutoFinalize(false);
+    harness = await startBestBlockService(async (started) => {
+      await started.fund(host.address);
+      roomId = await started.createRoom(host, { type: 'MultiHost' });
+      await started.send(host, 'livestream', 'startLive', roomId);
+    });
+    ({ service, chain, best } = harness);
   });
 
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await service?.close();
+    await harness?.close();
   });
 
   it('retracts the events of the dropped block and pushes the one included again with its new id', async () => {
@@ -150,8 +144,7 @@ describe('a re-org before finality', () => {
     const b2 = await chain.newBlock({ parent: b1.hash, extrinsics: [] });
     await best.applied(b2.hash);
 
-    const resumed = await WsTestClient.connect(wsUrl);
-    clients.push(resumed);
+    const resumed = await harness.connect();
     resumed.send({ type: 'join-room', roomId, since: lastFinal });
     await resumed.nextOfType('room:joined');
     const gifts: WsMessage[] = resumed.all((m) => m.type === 'gift:received');
@@ -165,15 +158,8 @@ describe('a re-org before finality', () => {
   it('undoes a promotion and a kick that a re-org dropped: demoted in LiveKit, the viewer may come back', async () => {
     const coHost = testPair('sr25519', 'ReorgCoHost');
     const viewer = testPair('sr25519', 'ReorgKicked');
-    const ask = async (endpoint: 'viewer-token' | 'co-host-token', who: KeyringPair, extra = {}) => {
-      const field = endpoint === 'viewer-token' ? 'viewerAddress' : 'coHostAddress';
-      const response = await fetch(`${service.url}/api/livestream/${endpoint}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(signer.sign(who, roomId, { field, extra })),
-      });
-      return { status: response.status, body: (await response.json()) as { token: string; role: string } };
-    };
+    const ask = (endpoint: 'viewer-token' | 'co-host-token', who: KeyringPair, extra = {}) =>
+      askToken(service.url, signer, endpoint, who, roomId, extra);
     for (const who of [coHost, viewer]) {
       const token = await ask('viewer-token', who);
       expect(token.status).toBe(200);

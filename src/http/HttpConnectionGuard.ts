@@ -1,8 +1,7 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { ipKeyGenerator } from 'express-rate-limit';
 import type { ClientPolicy } from '../clients/clientPolicy.js';
-import { IPV6_SUBNET_PREFIX_BITS } from './middleware/rateLimits.js';
+import { clientIpKeyOf } from './middleware/clientIpKey.js';
 
 /**
  * Unfinished requests one connection may have; one more closes it. Browsers and HTTP clients do
@@ -147,7 +146,7 @@ export class HttpConnectionGuard {
       socket.destroy();
       return;
     }
-    const address = this.#options.clients.trust(remote, 0) ? undefined : clientKey(remote);
+    const address = this.#options.clients.trust(remote, 0) ? undefined : clientIpKeyOf(remote);
     if (address !== undefined) {
       if (this.#coolingDown(address)) {
         socket.destroy();
@@ -185,7 +184,7 @@ export class HttpConnectionGuard {
       if (conn.address !== undefined) this.#coolDown(conn.address);
       return false;
     }
-    const client = clientKey(this.#options.clients.clientIp(req));
+    const client = clientIpKeyOf(this.#options.clients.clientIp(req));
     const inFlight = this.#inFlight.get(client) ?? 0;
     const admitted = inFlight < this.#options.maxInFlightPerIp;
     if (admitted) this.#inFlight.set(client, inFlight + 1);
@@ -308,11 +307,6 @@ function stopParsing(socket: Socket): void {
   const parser = (socket as { parser?: { onIncoming?: unknown } }).parser;
   if (parser !== undefined && parser !== null && typeof parser.onIncoming === 'function')
     parser.onIncoming = skipRest;
-}
-
-/** As the rate limits key clients: IPv6 by its /56, IPv4-mapped IPv6 as IPv4. */
-function clientKey(ip: string): string {
-  return ipKeyGenerator(ip, IPV6_SUBNET_PREFIX_BITS);
 }
 
 function decrement(counts: Map<string, number>, key: string): void {

@@ -2,7 +2,15 @@ import type { Request } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { IPV6_SUBNET_PREFIX_BITS } from './rateLimits.js';
 
-/** The client's IP as the per-IP limits key it (IPv6 by its /56, IPv4-mapped as IPv4). */
+/**
+ * The key every per-client limit counts under (the rate limiters, the connection guard): IPv6 by its
+ * /56, IPv4-mapped IPv6 as IPv4.
+ */
+export function clientIpKeyOf(ip: string): string {
+  return ipKeyGenerator(ip, IPV6_SUBNET_PREFIX_BITS);
+}
+
+/** The key of the request's client, its IP as the app's `trust proxy` (the client policy) reports it. */
 export function clientIpKey(req: Request): string {
-  return ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? '', IPV6_SUBNET_PREFIX_BITS);
+  return clientIpKeyOf(req.ip ?? req.socket.remoteAddress ?? '');
 }

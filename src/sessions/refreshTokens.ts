@@ -20,10 +20,6 @@ export function newSessionId(): string {
   return randomBytes(SESSION_ID_BYTES).toString('base64url');
 }
 
-export function isSessionId(value: string): boolean {
-  return SESSION_ID_PATTERN.test(value);
-}
-
 export function makeRefreshToken(key: KeyObject, parts: RefreshTokenParts): string {
   const body = `${parts.sessionId}.${parts.generation}`;
   return `${body}.${mac(key, body).toString('base64url')}`;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import {
   authMessage as serverAuthMessage,
   roomMessage as serverRoomMessage,
@@ -8,6 +8,7 @@ import {
   ROOM_TYPES as SERVER_ROOM_TYPES,
 } from '../../../src/chain/types.js';
 import { ERROR_STATUS } from '../../../src/errors/AppError.js';
+import type { SessionTokens as ServerSessionTokens } from '../../../src/sessions/SessionService.js';
 import { startTestService, type TestService } from '../../../test/support/startTestService.js';
 import {
   API_ERROR_CODES,
@@ -21,6 +22,7 @@ import {
   ROOM_TYPES,
   roomMessage,
   type ServerMessages,
+  type SessionTokens,
   WS_ERROR_CODES,
 } from '../src/index.js';
 
@@ -154,5 +156,11 @@ describe("the client's protocol types against /ws-protocol.json and the server's
     expect(ROOM_STATUSES).toEqual(SERVER_ROOM_STATUSES);
     expect(roomMessage(7, 1_700_000_000_000)).toBe(serverRoomMessage(7, 1_700_000_000_000));
     expect(authMessage(1_700_000_000_000)).toBe(serverAuthMessage(1_700_000_000_000));
+  });
+
+  it("declares the session tokens as the server's login and refresh answer them", () => {
+    // The client keeps its own copy (it runs in browsers and may not import server code): the
+    // typecheck (`npm run typecheck`) fails when the two drift apart.
+    expectTypeOf<SessionTokens>().toEqualTypeOf<ServerSessionTokens>();
   });
 });

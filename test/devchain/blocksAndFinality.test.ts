@@ -2,7 +2,7 @@ import { Keyring } from '@polkadot/keyring';
 import type { Header } from '@polkadot/types/interfaces';
 import { u8aToHex } from '@polkadot/util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHAIN_DISCONNECT_NOISE, captureConsoleNoise, expectConsoleNoise } from '../support/consoleNoise.js';
+import { expectConsoleNoise } from '../support/consoleNoise.js';
 import { Collector } from './Collector.js';
 import { livestream } from './livestreamCodecs.js';
 import { storage, tx } from './polkadotAccess.js';
@@ -17,13 +17,7 @@ describe('Blocks, finality and history through @polkadot/api', () => {
   });
 
   afterAll(async () => {
-    // An extrinsic watch the node has not ended yet is reported as cut off by the disconnect.
-    const noise = captureConsoleNoise(CHAIN_DISCONNECT_NOISE);
-    try {
-      await t?.close();
-    } finally {
-      noise.restore();
-    }
+    await t?.close();
   });
 
   it('runs signAndSend from submit to Finalized: Ready, InBlock, Finalized; the nonce follows', async () => {

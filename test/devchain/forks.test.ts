@@ -3,7 +3,6 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import type { EventRecord } from '@polkadot/types/interfaces';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNIT } from '../../src/devchain/metadata/stardustMetadata.js';
-import { CHAIN_DISCONNECT_NOISE, captureConsoleNoise } from '../support/consoleNoise.js';
 import { Collector } from './Collector.js';
 import { account } from './livestreamCodecs.js';
 import { storage, tx } from './polkadotAccess.js';
@@ -47,12 +46,7 @@ describe('Forks on the dev chain: dev_newBlock on a parent, dev_setHead, dev_fin
   });
 
   afterAll(async () => {
-    const noise = captureConsoleNoise(CHAIN_DISCONNECT_NOISE);
-    try {
-      await t?.close();
-    } finally {
-      noise.restore();
-    }
+    await t?.close();
   });
 
   it('builds a fork, keeps the longer chain best, re-orgs by length and by setHead, then finalizes a fork block and prunes the other', async () => {

@@ -7,6 +7,7 @@ import {
   type StartDevChainOptions,
   startDevChain,
 } from '../../src/devchain/startDevChain.js';
+import { CHAIN_DISCONNECT_NOISE, captureConsoleNoise } from '../support/consoleNoise.js';
 
 export interface DevChainApi {
   dev: RunningDevChain;
@@ -15,6 +16,7 @@ export interface DevChainApi {
   provider: WsProvider;
   /** Fresh sr25519 accounts (`//<label>/<name>`), each endowed by //Alice. */
   fundedPairs(label: string, names: readonly string[], amount?: bigint): Promise<KeyringPair[]>;
+  /** Disconnects the api (its disconnect noise kept out of the output) and stops the chain. */
   close(): Promise<void>;
 }
 
@@ -47,8 +49,14 @@ export async function startDevChainApi(
       return pairs;
     },
     close: async () => {
-      await api.disconnect();
-      await dev.close();
+      // An extrinsic watch or subscription still open is reported by polkadot.js as cut off.
+      const noise = captureConsoleNoise(CHAIN_DISCONNECT_NOISE);
+      try {
+        await api.disconnect();
+        await dev.close();
+      } finally {
+        noise.restore();
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { TOKEN_ERRORS } from './palletErrors.js';
-import type { TypeTable, VariantSpec } from './TypeTable.js';
+import type { FieldSpec, TypeTable, VariantSpec } from './TypeTable.js';
 
 /** Type ids shared by several pallets: primitives, accounts, dispatch results and the outer enums. */
 export interface CommonTypes {
@@ -189,32 +189,15 @@ export function buildCommonTypes(t: TypeTable): CommonTypes {
     ['transaction_version', u32, 'u32'],
     ['system_version', u8, 'u8'],
   ]);
-  const engineId = u8x4;
+  // PreRuntime, Consensus and Seal all carry an engine id (e.g. `*b"aura"`) and its payload.
+  const engineData: readonly FieldSpec[] = [
+    [null, u8x4, 'ConsensusEngineId'],
+    [null, bytes, 'Vec<u8>'],
+  ];
   const digestItem = t.variant('sp_runtime::generic::digest::DigestItem', [
-    {
-      name: 'PreRuntime',
-      index: 6,
-      fields: [
-        [null, engineId, 'ConsensusEngineId'],
-        [null, bytes, 'Vec<u8>'],
-      ],
-    },
-    {
-      name: 'Consensus',
-      index: 4,
-      fields: [
-        [null, engineId, 'ConsensusEngineId'],
-        [null, bytes, 'Vec<u8>'],
-      ],
-    },
-    {
-      name: 'Seal',
-      index: 5,
-      fields: [
-        [null, engineId, 'ConsensusEngineId'],
-        [null, bytes, 'Vec<u8>'],
-      ],
-    },
+    { name: 'PreRuntime', index: 6, fields: engineData },
+    { name: 'Consensus', index: 4, fields: engineData },
+    { name: 'Seal', index: 5, fields: engineData },
     { name: 'Other', index: 0, fields: [[null, bytes, 'Vec<u8>']] },
     { name: 'RuntimeEnvironmentUpdated', index: 8 },
   ]);

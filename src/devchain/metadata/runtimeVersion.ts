@@ -1,15 +1,9 @@
-import { compactToU8a, hexToU8a, stringToU8a, u8aConcat } from '@polkadot/util';
+import { compactAddLength, compactToU8a, hexToU8a, stringToU8a, u8aConcat } from '@polkadot/util';
 import { RUNTIME_APIS, RUNTIME_VERSION } from './runtimeConstants.js';
+import { scaleUint } from './scaleUint.js';
 
-const u32 = (value: number) => {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, value, true);
-  return out;
-};
-const str = (value: string) => {
-  const bytes = stringToU8a(value);
-  return u8aConcat(compactToU8a(bytes.length), bytes);
-};
+const u32 = (value: number) => scaleUint(value, 4);
+const str = (value: string) => compactAddLength(stringToU8a(value));
 
 /** SCALE `sp_version::RuntimeVersion`: the `System.Version` constant and `Core_version`'s answer. */
 export function encodeRuntimeVersion(): Uint8Array {

@@ -1,4 +1,6 @@
+import { u8aToHex } from '@polkadot/util';
 import type { PalletName } from './runtimeConstants.js';
+import { scaleUint } from './scaleUint.js';
 
 export type Hasher = 'Blake2_128Concat' | 'Twox64Concat' | 'Identity';
 
@@ -35,13 +37,7 @@ export function storageItem(
 
 /** Little-endian SCALE bytes of an unsigned integer, as constants and fallbacks carry them. */
 export function le(value: bigint | number, bytes: number): `0x${string}` {
-  let v = BigInt(value);
-  let hex = '';
-  for (let i = 0; i < bytes; i++) {
-    hex += (v & 0xffn).toString(16).padStart(2, '0');
-    v >>= 8n;
-  }
-  return `0x${hex}`;
+  return u8aToHex(scaleUint(value, bytes));
 }
 
 export const zeroBytes = (bytes: number): `0x${string}` => `0x${'00'.repeat(bytes)}`;

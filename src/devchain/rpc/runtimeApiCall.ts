@@ -1,7 +1,8 @@
-import { bnToU8a, compactFromU8a, compactToU8a, hexToU8a, isHex, u8aConcat, u8aToHex } from '@polkadot/util';
+import { compactFromU8a, compactToU8a, hexToU8a, isHex, u8aConcat, u8aToHex } from '@polkadot/util';
 import type { Hex, StoredBlock } from '../BlockStore.js';
 import type { DevChain } from '../DevChain.js';
 import { encodeRuntimeVersion } from '../metadata/runtimeVersion.js';
+import { scaleUint } from '../metadata/scaleUint.js';
 import { decodeExtrinsic } from '../runtime/decodeExtrinsic.js';
 import {
   encodeFeeDetails,
@@ -114,10 +115,5 @@ function readU32(input: Uint8Array, offset: number): number {
   return new DataView(input.buffer, input.byteOffset + offset).getUint32(0, true);
 }
 
-const u128 = (value: bigint) => bnToU8a(value, { bitLength: 128, isLe: true });
-
-function le32(value: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, value, true);
-  return out;
-}
+const u128 = (value: bigint) => scaleUint(value, 16);
+const le32 = (value: number) => scaleUint(value, 4);

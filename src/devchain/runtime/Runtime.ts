@@ -4,6 +4,7 @@ import { compactToU8a, hexToU8a, u8aConcat, u8aToHex, u8aToU8a } from '@polkadot
 import { blake2AsHex, blake2AsU8a, signatureVerify } from '@polkadot/util-crypto';
 import type { BlockStore, HeaderJson, Hex, NewBlock, StoredBlock } from '../BlockStore.js';
 import type { InvalidTransactionKind, UnknownTransactionKind } from '../metadata/runtimeApis.js';
+import { scaleUint } from '../metadata/scaleUint.js';
 import {
   AURA_ENGINE_ID,
   PALLET_INDEX,
@@ -268,7 +269,7 @@ export class Runtime {
       const phase =
         event.phase === null
           ? new Uint8Array([PHASE.Finalization])
-          : u8aConcat(new Uint8Array([PHASE.ApplyExtrinsic]), le32(event.phase));
+          : u8aConcat(new Uint8Array([PHASE.ApplyExtrinsic]), scaleUint(event.phase, 4));
       const palletEvent = this.registry
         .createType(this.registry.createLookupType(this.#meta.typeIds.palletEvent[event.pallet]), {
           [event.name]: event.data,
@@ -292,8 +293,7 @@ const DIGEST_PRE_RUNTIME = 6;
 
 /** `DigestItem::PreRuntime(*b"aura", slot.encode())`, as an Aura author puts in every header. */
 function auraPreDigest(slot: number): Hex {
-  const encodedSlot = new Uint8Array(8);
-  new DataView(encodedSlot.buffer).setBigUint64(0, BigInt(slot), true);
+  const encodedSlot = scaleUint(slot, 8);
   return u8aToHex(
     u8aConcat(
       new Uint8Array([DIGEST_PRE_RUNTIME]),
@@ -302,12 +302,6 @@ function auraPreDigest(slot: number): Hex {
       encodedSlot,
     ),
   ) as Hex;
-}
-
-function le32(value: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, value, true);
-  return out;
 }
 
 /** Not a trie root, but deterministic and different whenever the state changes. */

@@ -3,7 +3,8 @@
  * from its call and length alone. The signature is not checked (wallets ask with a fake one).
  */
 import type { Call, Extrinsic } from '@polkadot/types/interfaces';
-import { bnToU8a, compactToU8a, u8aConcat } from '@polkadot/util';
+import { compactToU8a, u8aConcat } from '@polkadot/util';
+import { scaleUint } from '../metadata/scaleUint.js';
 import { callDispatchInfo } from './callDispatchInfo.js';
 import { computeFeeDetails, type FeeDetails, finalFee, totalWeight } from './transactionFees.js';
 import type { DispatchClass, Weight } from './weights.js';
@@ -28,7 +29,7 @@ export function queryFeeDetails(ext: Extrinsic, len: number): FeeDetails {
   return computeFeeDetails(len, callDispatchInfo(ext.method as Call, true), 0n);
 }
 
-const u128 = (value: bigint) => bnToU8a(value, { bitLength: 128, isLe: true });
+const u128 = (value: bigint) => scaleUint(value, 16);
 
 /** SCALE `RuntimeDispatchInfo<Balance, Weight>` (API version 4: a two-dimensional weight). */
 export function encodeRuntimeDispatchInfo(info: RuntimeDispatchInfo): Uint8Array {

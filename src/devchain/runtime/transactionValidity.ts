@@ -3,8 +3,9 @@
  * TransactionValidityError>` as the runtime's extensions build it — CheckNonce's tags, CheckMortality's
  * longevity and ChargeTransactionPayment's priority.
  */
-import { bnToU8a, compactToU8a, u8aConcat } from '@polkadot/util';
+import { compactToU8a, u8aConcat } from '@polkadot/util';
 import { INVALID_TRANSACTION, UNKNOWN_TRANSACTION } from '../metadata/runtimeApis.js';
+import { scaleUint } from '../metadata/scaleUint.js';
 import { callDispatchInfo } from './callDispatchInfo.js';
 import type { TransactionValidityErrorValue } from './Runtime.js';
 import { totalWeight } from './transactionFees.js';
@@ -17,8 +18,8 @@ const U64_MAX = 2n ** 64n - 1n;
 
 const clamp = (value: bigint, low: bigint, high: bigint) => (value < low ? low : value > high ? high : value);
 
-const u64 = (value: bigint) => bnToU8a(value, { bitLength: 64, isLe: true });
-const u32 = (value: number) => bnToU8a(value, { bitLength: 32, isLe: true });
+const u64 = (value: bigint) => scaleUint(value, 8);
+const u32 = (value: number) => scaleUint(value, 4);
 const vecOfBytes = (items: Uint8Array[]) =>
   u8aConcat(compactToU8a(items.length), ...items.map((i) => u8aConcat(compactToU8a(i.length), i)));
 

@@ -227,6 +227,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
         livekit: livekitHealth.status,
         redis: redis ? redis.status : 'disabled',
         finalizedBlock: follower.cursor?.number ?? null,
+        bestBlock: rooms.block,
         followerLagBlocks: follower.lagBlocks,
         rooms: rooms.size,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { ERROR_STATUS } from '../errors/AppError.js';
 import { STAGE_ROLES } from '../livekit/stagePermission.js';
-import { Address, BlockNumber } from '../rooms/roomSchemas.js';
+import { Address, BlockNumber, ServedBlock } from '../rooms/roomSchemas.js';
 
 export const TokenResponse = z.object({
   token: z.string().describe('LiveKit access token (JWT, HS256)'),
@@ -48,6 +48,9 @@ export const HealthResponse = z.object({
   services: z.object({ chain: ServiceStatus, livekit: ServiceStatus, redis: ServiceStatus }),
   chain: z.object({
     finalizedBlock: BlockNumber.nullable(),
+    bestBlock: ServedBlock.nullable().describe(
+      'the block whose state the service serves: the best block it applied (final: false until finality reaches it); null before the rooms are first loaded',
+    ),
     followerLagBlocks: z.number().int().min(0),
     rooms: z.number().int().min(0),
   }),

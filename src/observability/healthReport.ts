@@ -1,3 +1,5 @@
+import type { ServedBlock } from '../chain/types.js';
+
 export type ServiceStatus = 'connected' | 'disconnected' | 'disabled';
 export type OverallStatus = 'ok' | 'degraded' | 'down';
 
@@ -6,6 +8,8 @@ export interface HealthInputs {
   livekit: ServiceStatus;
   redis: ServiceStatus;
   finalizedBlock: number | null;
+  /** The block whose state the service serves (the best block it applied), null before the first load. */
+  bestBlock: ServedBlock | null;
   followerLagBlocks: number;
   rooms: number;
   uptimeSeconds: number;
@@ -19,7 +23,12 @@ export interface HealthReport {
   timestamp: number;
   uptimeSeconds: number;
   services: { chain: ServiceStatus; livekit: ServiceStatus; redis: ServiceStatus };
-  chain: { finalizedBlock: number | null; followerLagBlocks: number; rooms: number };
+  chain: {
+    finalizedBlock: number | null;
+    bestBlock: ServedBlock | null;
+    followerLagBlocks: number;
+    rooms: number;
+  };
   /** Redis: every instance sees every session and they survive restarts; memory: neither. */
   sessions: { store: 'redis' | 'memory'; shared: boolean; survivesRestart: boolean };
 }
@@ -39,6 +48,7 @@ export function healthReport(inputs: HealthInputs): HealthReport {
     services: { chain: inputs.chain, livekit: inputs.livekit, redis: inputs.redis },
     chain: {
       finalizedBlock: inputs.finalizedBlock,
+      bestBlock: inputs.bestBlock,
       followerLagBlocks: inputs.followerLagBlocks,
       rooms: inputs.rooms,
     },

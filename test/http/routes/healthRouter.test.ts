@@ -2,6 +2,8 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import { TokenVerifier } from 'livekit-server-sdk';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HealthResponse } from '../../../src/http/responseSchemas.js';
+import { BestWatch } from '../../support/BestWatch.js';
 import {
   CHAIN_DISCONNECT_NOISE,
   type ConsoleNoise,
@@ -56,6 +58,36 @@ describe('health and chain outages (full service on the dev chain)', () => {
     const ready = await get('/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: 'ready' });
+  });
+
+  it('reports the best block served ahead of finality, and the same block final once finalized', async () => {
+    const chain = service.devchain.chain;
+    const best = new BestWatch(service.bestFollower);
+    const synced = (await get('/health')).body.chain;
+    expect(synced.bestBlock).toEqual({
+      number: synced.finalizedBlock,
+      hash: chain.finalized.hash,
+      final: true,
+    });
+    chain.setAutoFinalize(false);
+    try {
+      const outcome = await chain.send('Dave', 'livestream', 'sendGift', 0, 0, 1);
+      await best.applied(outcome.blockHash);
+      const block = { number: chain.head.number, hash: outcome.blockHash };
+      const health = (await get('/health')).body;
+      // The documented response shape (the OpenAPI document's) holds the new field.
+      expect(HealthResponse.safeParse(health).success).toBe(true);
+      const ahead = health.chain;
+      expect(ahead.bestBlock).toEqual({ ...block, final: false });
+      expect(ahead.finalizedBlock).toBeLessThan(block.number);
+
+      chain.finalize();
+      await service.synced();
+      const final = (await get('/health')).body.chain;
+      expect(final).toMatchObject({ finalizedBlock: block.number, bestBlock: { ...block, final: true } });
+    } finally {
+      chain.setAutoFinalize(true);
+    }
   });
 
   it('reports degraded (still 200) while the LiveKit API is down, and ok again after', async () => {

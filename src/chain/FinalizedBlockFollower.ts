@@ -127,13 +127,13 @@ export class FinalizedBlockFollower {
       await this.#reset(head);
       this.#genesis = genesis;
     } else {
-      await this.#catchUp(head.number);
+      await this.#catchUp(head);
     }
     if (!this.#unsubscribeHeads) {
       // The provider re-subscribes by itself after a reconnection.
       this.#unsubscribeHeads = await this.#chain.subscribeFinalizedHeads((h) => {
         this.#target = Math.max(this.#target, h.number);
-        this.#enqueue(() => this.#catchUp(h.number));
+        this.#enqueue(() => this.#catchUp(h));
       });
     }
   }
@@ -145,12 +145,15 @@ export class FinalizedBlockFollower {
     this.#resets++;
   }
 
-  async #catchUp(to: number): Promise<void> {
+  /** Processes every block after the cursor up to `head`. */
+  async #catchUp(head: BlockRef): Promise<void> {
     const from = this.#cursor;
     try {
-      while (this.#cursor && this.#cursor.number < to && !this.#stopped) {
+      while (this.#cursor && this.#cursor.number < head.number && !this.#stopped) {
         const number = this.#cursor.number + 1;
-        const hash = await this.#chain.blockHash(number);
+        // The head names its own hash: only the blocks it skipped are looked up (one request fewer
+        // between finality and `block:finalized` when finality moves a block at a time).
+        const hash = number === head.number ? head.hash : await this.#chain.blockHash(number);
         if (hash === null) return;
         const ref = { number, hash };
         const block: ChainBlock = this.#readBlocks(ref) ?? {
@@ -162,8 +165,8 @@ export class FinalizedBlockFollower {
       }
     } finally {
       // Also when a later block failed: what was processed is final and clients may know it.
-      const head = this.#cursor;
-      if (head && head !== from) for (const handler of this.#advanceHandlers) await handler(head);
+      const reached = this.#cursor;
+      if (reached && reached !== from) for (const handler of this.#advanceHandlers) await handler(reached);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChainStatus } from '../../src/chain/ChainClient.js';
 import { FinalizedBlockFollower } from '../../src/chain/FinalizedBlockFollower.js';
 import type { ChainBlock } from '../../src/chain/livestreamEvents.js';
@@ -94,6 +94,30 @@ describe('FinalizedBlockFollower (real @polkadot/api against the dev chain)', ()
       ['LiveStarted'],
     ]);
     expect(follower.cursor?.number).toBe(from + 5);
+  });
+
+  it('looks up by number only the blocks a finalized head skipped, never the head itself', async () => {
+    const lookups = vi.spyOn(chain, 'blockHash');
+    try {
+      await dev.chain.send('Alice', 'livestream', 'pauseLive', 0);
+      await watch.reached(dev.chain.finalized.number);
+      expect(lookups).not.toHaveBeenCalled();
+
+      const from = follower.cursor?.number ?? 0;
+      dev.chain.setAutoFinalize(false);
+      try {
+        await dev.chain.send('Alice', 'livestream', 'resumeLive', 0);
+        await dev.chain.newBlocks(2);
+        dev.chain.finalize();
+      } finally {
+        dev.chain.setAutoFinalize(true);
+      }
+      await watch.reached(from + 3);
+      expect(lookups.mock.calls.map(([number]) => number)).toEqual([from + 1, from + 2]);
+      expect(follower.cursor).toEqual({ number: from + 3, hash: dev.chain.store.byNumber(from + 3)?.hash });
+    } finally {
+      lookups.mockRestore();
+    }
   });
 
   it('resumes after a lost connection from its cursor, without gaps and without a reset', async () => {

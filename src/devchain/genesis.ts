@@ -43,6 +43,8 @@ export function writeGenesis(ctx: ExecutionContext, pairs: Record<DevAccountName
   // them (GRANDPA, ed25519, weight 1).
   ctx.storage.set('Aura.Authorities', [], [pairs.Alice.publicKey]);
   ctx.storage.set('Grandpa.Authorities', [], [[grandpaKey('Alice'), GRANDPA_AUTHORITY_WEIGHT]]);
+  // The same //Alice as the one session validator (session 0 forever), through which clients name the author.
+  ctx.storage.set('Session.Validators', [], [pairs.Alice.publicKey]);
   // pallet_transaction_payment's genesis: the multiplier (1) and its storage version.
   ctx.storage.set('TransactionPayment.NextFeeMultiplier', [], FEE_MULTIPLIER_FIXED);
   ctx.storage.set('TransactionPayment.StorageVersion', [], TRANSACTION_PAYMENT_STORAGE_VERSION);

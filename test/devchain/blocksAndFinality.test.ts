@@ -67,6 +67,16 @@ describe('Blocks, finality and history through @polkadot/api', () => {
     expect(t.api.consts.aura?.slotDuration?.toString()).toBe('6000');
   });
 
+  it('names //Alice the author in derive.chain.getHeader, through the one session validator and the Aura slot', async () => {
+    const block = await t.dev.chain.produceBlock();
+    const alice = t.dev.chain.pairs.Alice.address;
+    const at = await t.api.at(block.hash);
+    expect((await storage(at, 'session', 'validators')()).toJSON()).toEqual([alice]);
+    expect((await storage(at, 'session', 'currentIndex')()).toString()).toBe('0');
+    const header = await t.api.derive.chain.getHeader(block.hash);
+    expect(header.author?.toString()).toBe(alice);
+  });
+
   it('serves finalized heads: the current one at once, then each finalized block', async () => {
     const heads = new Collector<Header>();
     const unsubscribe = await t.api.rpc.chain.subscribeFinalizedHeads(heads.push);

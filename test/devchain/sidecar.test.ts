@@ -12,6 +12,7 @@ import { type DevChainApi, startDevChainApi } from './startDevChainApi.js';
 interface SidecarBlock {
   number: string;
   hash: string;
+  authorId: string;
   extrinsics: {
     method: { pallet: string; method: string };
     signature: { signer: { id: string } } | null;
@@ -42,13 +43,14 @@ describe('Substrate API Sidecar against the dev chain', () => {
     await t?.close();
   });
 
-  it('serves /blocks/head: the finalized head, its extrinsics decoded', async () => {
+  it('serves /blocks/head: the finalized head, its extrinsics decoded, //Alice its author', async () => {
     const { status, body } = await sidecar.get('/blocks/head');
     expect(status).toBe(200);
     const block = body as SidecarBlock;
     const finalized = t.dev.chain.finalized;
     expect(block.number).toBe(String(finalized.number));
     expect(block.hash).toBe(finalized.hash);
+    expect(block.authorId).toBe(t.dev.chain.pairs.Alice.address);
     const calls = block.extrinsics.map((e) => `${e.method.pallet}.${e.method.method}`);
     expect(calls).toEqual(['timestamp.set', 'balances.transferKeepAlive']);
     expect(block.extrinsics[1]?.signature?.signer.id).toBe(t.dev.chain.pairs.Alice.address);

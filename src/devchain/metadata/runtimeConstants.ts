@@ -9,6 +9,8 @@ export const PALLET_INDEX = {
   Balances: 4,
   TransactionPayment: 5,
   Sudo: 6,
+  /** The dev chain's own choice (see sessionPallet): the first index after Sudo. */
+  Session: 7,
   Livestream: 43,
 } as const;
 export type PalletName = keyof typeof PALLET_INDEX;

@@ -1,6 +1,6 @@
 /**
  * The Stardust runtime's metadata, as far as this backend and a polkadot.js client touch it:
- * System, Timestamp, Aura, Grandpa, Balances, TransactionPayment, Sudo and Livestream (index 43) with the real
+ * System, Timestamp, Aura, Grandpa, Balances, TransactionPayment, Sudo, Session and Livestream (index 43) with the real
  * pallet's types, storage, calls, events, errors and constants. Each pallet is described by its own
  * builder in `pallets/`; this file assembles them.
  *
@@ -14,6 +14,7 @@ import { auraPallet } from './pallets/auraPallet.js';
 import { balancesPallet } from './pallets/balancesPallet.js';
 import { grandpaPallet } from './pallets/grandpaPallet.js';
 import { livestreamPallet } from './pallets/livestreamPallet.js';
+import { sessionPallet } from './pallets/sessionPallet.js';
 import { sudoPallet } from './pallets/sudoPallet.js';
 import { systemPallet } from './pallets/systemPallet.js';
 import { timestampPallet } from './pallets/timestampPallet.js';
@@ -27,7 +28,7 @@ export * from './palletErrors.js';
 export * from './runtimeConstants.js';
 export type { Hasher, StorageItemDef } from './storageItem.js';
 
-type EventPalletName = Exclude<PalletName, 'Timestamp' | 'Aura'>;
+type EventPalletName = Exclude<PalletName, 'Timestamp' | 'Aura' | 'Session'>;
 
 /** Lookup ids the runtime needs to encode values with the registry. */
 export interface RuntimeTypeIds {
@@ -60,6 +61,7 @@ export function buildStardustMetadata(): StardustMetadata {
     balancesPallet(t, common),
     transactionPaymentPallet(t, common),
     sudoPallet(t, common),
+    sessionPallet(common),
     livestreamPallet(t, common),
   ];
   fillOuterEnum(t, common.runtimeEvent, 'stardust_runtime::RuntimeEvent', pallets, 'events', 'Event');

@@ -7,6 +7,7 @@ import type { Codec } from '@polkadot/types/types';
 import { hexToU8a } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 import { BlockStore, type Hex, type StoredBlock } from './BlockStore.js';
+import { ChainDatabase, type PersistedChain } from './ChainDatabase.js';
 import { type DevAccountName, devPairs, writeGenesis } from './genesis.js';
 import {
   buildStardustMetadata,
@@ -30,6 +31,12 @@ export interface DevChainOptions {
   now?: () => number;
   /** Where a failure to build a block is reported (a bug in the dev chain; the block is not built). */
   onError?: (error: unknown) => void;
+  /**
+   * A directory for the chain's blocks (`ChainDatabase`): a chain started on one that holds blocks
+   * continues that chain (same genesis, blocks, heads and state), as a node restarted on its
+   * database does. Unset: the chain lives in memory only and every start is a new chain.
+   */
+  basePath?: string;
 }
 
 export type ExtrinsicStatus =
@@ -119,6 +126,7 @@ export class DevChain extends EventEmitter<DevChainEvents> {
     this.#pool = new TransactionPool((who) => this.runtime.accountNonce(who));
     this.pairs = devPairs();
     this.#finalized = this.#buildGenesis();
+    if (options.basePath !== undefined) this.#persistIn(new ChainDatabase(options.basePath));
     if (options.blockTimeMs) {
       this.#timer = setInterval(() => void this.produceBlock(), options.blockTimeMs);
       this.#timer.unref();
@@ -328,6 +336,45 @@ export class DevChain extends EventEmitter<DevChainEvents> {
       undefined,
       new Map(),
     );
+  }
+
+  /**
+   * Continues the chain stored in `database` (if any), then keeps it there: each block before it is
+   * announced, the heads whenever they move. Registered first, so a block a subscriber heard of is on
+   * disk.
+   */
+  #persistIn(database: ChainDatabase): void {
+    const stored = database.load();
+    if (stored) this.#restore(stored);
+    const writeHeads = () => database.writeHeads(this.genesisHash, this.head.hash, this.#finalized.hash);
+    writeHeads();
+    this.on('imported', (block) => database.writeBlock(block));
+    this.on('newHead', writeHeads);
+    this.on('finalized', (_block, pruned) => {
+      writeHeads();
+      database.deleteBlocks(pruned);
+    });
+  }
+
+  /** Imports the stored best chain on top of genesis, as it was: same blocks, same state, same heads. */
+  #restore(stored: PersistedChain): void {
+    if (stored.genesis !== this.genesisHash) {
+      throw new Error(
+        `${this.#options.basePath} holds another chain (genesis ${stored.genesis}; these options make ${this.genesisHash}): start it with the seed it was made with, or on another directory`,
+      );
+    }
+    for (const { changes, ...block } of stored.blocks) {
+      const parent = this.head;
+      if (block.header.parentHash !== parent.hash || block.number !== parent.number + 1) {
+        throw new Error(
+          `${this.#options.basePath}: block #${block.number} ${block.hash} does not extend ${parent.hash}`,
+        );
+      }
+      this.store.setHead(this.store.import(block, parent, changes));
+    }
+    const finalized = this.store.byHash(stored.finalized);
+    if (!finalized) throw new Error(`${this.#options.basePath}: unknown finalized block ${stored.finalized}`);
+    this.#finalized = finalized;
   }
 
   #produce(options: NewBlockOptions): StoredBlock {

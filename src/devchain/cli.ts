@@ -1,5 +1,7 @@
 /**
- * `npm run devchain -- [--port 9944] [--host 127.0.0.1] [--seed demo|rooms:N] [--block-time MS] [--finality-lag N]`
+ * `npm run devchain -- [--port 9944] [--host 127.0.0.1] [--seed demo|rooms:N] [--block-time MS] [--finality-lag N] [--base-path DIR]`
+ *
+ * `--base-path`: keep the blocks in DIR and, when it holds a chain, continue it (see `ChainDatabase`).
  */
 import { parseArgs } from 'node:util';
 import { parseSeed } from './seeds.js';
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       'block-time': { type: 'string' },
       'finality-lag': { type: 'string' },
+      'base-path': { type: 'string' },
     },
   });
   const started = Date.now();
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
     seed: parseSeed(values.seed),
     blockTimeMs: positiveInt(values['block-time'], 'block-time'),
     finalityLag: positiveInt(values['finality-lag'], 'finality-lag', true),
+    basePath: values['base-path'],
   });
   console.log(
     `Stardust dev chain listening on ${running.url} (genesis ${running.chain.genesisHash}, head #${running.chain.head.number}, ready in ${Date.now() - started} ms)`,

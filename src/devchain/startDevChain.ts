@@ -24,7 +24,8 @@ export async function startDevChain(options: StartDevChainOptions = {}): Promise
     ...options,
     genesisState: seed.kind === 'rooms' ? bulkRoomsGenesis(seed.count) : undefined,
   });
-  if (seed.kind === 'demo') await seedDemo(chain);
+  // A chain continued from its base path has its scene already.
+  if (seed.kind === 'demo' && chain.head.number === 0) await seedDemo(chain);
   const server = new DevChainServer(chain, { host: options.host, port: options.port });
   const url = await server.start();
   let closing: Promise<void> | undefined;

@@ -20,7 +20,10 @@ export interface FinalizedBlockFollowerOptions {
  * Follows finalized blocks without gaps: for every finalized head it processes each block from
  * the last processed number + 1 up to the head, in order, through one serial queue. Raw finalized
  * head notifications skip numbers (GRANDPA, reconnects); reading each block by number fills them.
- * The genesis hash is checked on every (re)connection; another chain means a reset.
+ * On every (re)connection the node must still have the last processed block at its number:
+ * otherwise it serves another chain (another network, or a node restarted without its database,
+ * which starts a new chain from genesis: the dev chain's genesis hash is even the same each time,
+ * and its block numbers and event ids repeat the old ones), and following restarts there (a reset).
  */
 export class FinalizedBlockFollower {
   readonly #chain: ChainClient;
@@ -35,6 +38,12 @@ export class FinalizedBlockFollower {
   #unsubscribeHeads: (() => void) | null = null;
   #unsubscribeStatus: (() => void) | null = null;
   #stopped = false;
+  /**
+   * Whether the connected node was checked to serve the chain the cursor is on. Cleared on every
+   * disconnection: until the next sync has checked, finalized heads (the provider re-subscribes by
+   * itself, maybe before the sync runs) are not followed from a cursor that may be another chain's.
+   */
+  #onCursorChain = false;
   #resets = 0;
   #readBlocks: ReadBlocks = () => undefined;
 
@@ -87,6 +96,7 @@ export class FinalizedBlockFollower {
   start(): void {
     this.#unsubscribeStatus = this.#chain.onStatusChange((status) => {
       if (status === 'connected') this.#enqueue(() => this.#sync());
+      else this.#onCursorChain = false;
     });
     if (this.#chain.status === 'connected') this.#enqueue(() => this.#sync());
   }
@@ -121,13 +131,19 @@ export class FinalizedBlockFollower {
     const genesis = await this.#chain.blockHash(0);
     const head = await this.#chain.finalizedHead();
     this.#target = Math.max(this.#target, head.number);
-    if (genesis !== this.#genesis || !this.#cursor || head.number < this.#cursor.number) {
-      if (this.#genesis !== null)
-        this.#logger.warn({ genesis, head: head.number }, 'chain changed: restarting from its head');
+    if (await this.#sameChain(genesis, head)) {
+      this.#onCursorChain = true;
+      await this.#catchUp(head);
+    } else {
+      if (this.#cursor !== null) {
+        this.#logger.warn(
+          { genesis, head: head.number, cursor: this.#cursor.number },
+          'chain changed (another chain, or a node restarted without its blocks): restarting from its head',
+        );
+      }
       await this.#reset(head);
       this.#genesis = genesis;
-    } else {
-      await this.#catchUp(head);
+      this.#onCursorChain = true;
     }
     if (!this.#unsubscribeHeads) {
       // The provider re-subscribes by itself after a reconnection.
@@ -136,6 +152,13 @@ export class FinalizedBlockFollower {
         this.#enqueue(() => this.#catchUp(h));
       });
     }
+  }
+
+  /** Whether the node's finalized chain still holds the cursor (finalized blocks never change on one chain). */
+  async #sameChain(genesis: string | null, head: BlockRef): Promise<boolean> {
+    const cursor = this.#cursor;
+    if (cursor === null || genesis !== this.#genesis || head.number < cursor.number) return false;
+    return (await this.#chain.blockHash(cursor.number)) === cursor.hash;
   }
 
   async #reset(head: BlockRef): Promise<void> {
@@ -148,6 +171,7 @@ export class FinalizedBlockFollower {
   /** Processes every block after the cursor up to `head`. */
   async #catchUp(head: BlockRef): Promise<void> {
     const from = this.#cursor;
+    if (!this.#onCursorChain) return;
     try {
       while (this.#cursor && this.#cursor.number < head.number && !this.#stopped) {
         const number = this.#cursor.number + 1;

@@ -147,6 +147,20 @@ describe('Blocks, finality and history through @polkadot/api', () => {
     });
   });
 
+  it('signs a call and resolves included with the best block holding it, before finality', async () => {
+    const chain = t.dev.chain;
+    chain.setAutoFinalize(false);
+    try {
+      const extrinsic = chain.sign(chain.pairs.Alice, chain.call('system', 'remark', '0x02'));
+      const hash = await chain.included(extrinsic);
+      expect(hash).toBe(chain.head.hash);
+      expect(chain.store.byHash(hash)?.extrinsics).toContain(extrinsic);
+      expect(chain.finalized.number).toBeLessThan(chain.head.number);
+    } finally {
+      chain.setAutoFinalize(true);
+    }
+  });
+
   it('answers getBlockHash of a future number with the empty hash, and unknown blocks with 4003', async () => {
     expectConsoleNoise(/API\/INIT: Unable to retrieve header/);
     expect((await t.api.rpc.chain.getBlockHash(1_000_000)).isEmpty).toBe(true);

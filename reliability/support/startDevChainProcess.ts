@@ -18,9 +18,18 @@ export interface DevChainProcess {
   stop(): Promise<ChildExit>;
 }
 
-/** Starts the dev chain (the demo seed, as the embedded one) on a free port and resolves once it listens. */
-export async function startDevChainProcess(): Promise<DevChainProcess> {
-  const running = spawnTsxProcess('src/devchain/cli.ts', ['--port', '0', '--seed', 'demo'], {});
+export interface DevChainProcessOptions {
+  /** `--port` (default 0: a free one). A node restarted on its port is the same endpoint to its clients. */
+  port?: number;
+  /** `--base-path`: the node keeps its blocks there, and a node started on it continues that chain. */
+  basePath?: string;
+}
+
+/** Starts the dev chain (the demo seed, as the embedded one) and resolves once it listens. */
+export async function startDevChainProcess(options: DevChainProcessOptions = {}): Promise<DevChainProcess> {
+  const args = ['--port', String(options.port ?? 0), '--seed', 'demo'];
+  if (options.basePath !== undefined) args.push('--base-path', options.basePath);
+  const running = spawnTsxProcess('src/devchain/cli.ts', args, {});
 
   const listening = running.log.waitFor((line) => LISTENING_PATTERN.test(line));
   let timer: NodeJS.Timeout | undefined;

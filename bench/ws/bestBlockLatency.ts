@@ -10,7 +10,7 @@
  * Method: the dev chain (blocks on demand, finality by hand) and the whole service (`startService`
  * following it over WebSocket with @polkadot/api, as in production) run in this process, pinned to
  * CPU0 with the raw `ws` server; every client runs in one child process pinned to CPU1
- * (`bestBlockClients.ts`). The start of each latency is taken on CLOCK_MONOTONIC, shared by both
+ * (`bestBlockClients.ts`: light clients, as bench:ws's, so the harness's reading is not the tail). The start of each latency is taken on CLOCK_MONOTONIC, shared by both
  * processes, when the dev chain announces the block (`newHead`, before any node notification goes
  * out) or when the test finalizes it; the end when a client reads the frame. Gifts and raw
  * broadcasts alternate, one every PACE_MS, so neither queues behind the other. The first round of

@@ -1,25 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { connectLightSockets } from './connectLightSockets.js';
+import { LightWebSocket } from './LightWebSocket.js';
 import { eventClockUs, FANOUT_ROOM_ID } from './wsFanoutEvent.js';
 import type { ClientProtocol, CollectResult } from './wsFanoutMessages.js';
 
-/** Handshakes in flight at once while connecting. */
-const CONNECT_CONCURRENCY = 200;
-const CONNECT_TIMEOUT_MS = 60_000;
 const COLLECT_POLL_MS = 20;
-/**
- * One read buffer for every socket (`onread`): each read is handed to its callback synchronously
- * before the next read, and no Buffer is allocated per read, which keeps the client process cheaper
- * than the servers it measures. Partial frames are copied out.
- */
-const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
-const HEADER_END = Buffer.from('\r\n\r\n');
-const OPCODE_TEXT = 0x1;
-const OPCODE_BINARY = 0x2;
-const OPCODE_CLOSE = 0x8;
-const OPCODE_PING = 0x9;
-const OPCODE_PONG = 0xa;
 const CHAR_QUOTE = 0x22;
 const CHAR_COLON = 0x3a;
 const CHAR_T = 0x74;
@@ -31,7 +16,6 @@ const JOIN_ROOM = Buffer.from(JSON.stringify({ type: 'join-room', roomId: FANOUT
 const ROOM_JOINED = Buffer.from('"room:joined"');
 const ENGINE_IO_CONNECT = Buffer.from('40');
 const ENGINE_IO_PONG = Buffer.from('3');
-const FIRST_SOURCE_OCTET = 2;
 
 export interface SwarmTarget {
   port: number;
@@ -55,8 +39,8 @@ export interface Swarm {
 }
 
 /**
- * A swarm of light WebSocket clients on plain TCP sockets: a hand-written upgrade, a minimal frame
- * parser, and the bench event's `t` read from the frame's tail without parsing the JSON.
+ * A swarm of light WebSocket clients (`LightWebSocket`: plain TCP sockets, a hand-written upgrade, a
+ * minimal frame parser), the bench event's `t` read from the frame's tail without parsing the JSON.
  */
 export function wsFanoutSwarm(target: SwarmTarget): Swarm {
   const conns: Connection[] = [];
@@ -84,34 +68,11 @@ export function wsFanoutSwarm(target: SwarmTarget): Swarm {
 
   return {
     async connect(count, perSourceAddress) {
-      const started = performance.now();
-      let next = 0;
-      let open = 0;
-      let failed = 0;
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`connect: ${open + failed}/${count} settled in ${CONNECT_TIMEOUT_MS} ms`)),
-          CONNECT_TIMEOUT_MS,
-        );
-        const settle = (ok: boolean) => {
-          if (ok) open++;
-          else failed++;
-          if (open + failed === count) {
-            clearTimeout(timer);
-            resolve();
-          } else if (next < count) startOne();
-        };
-        const startOne = () => {
-          const index = conns.length;
-          next++;
-          const source = `127.0.0.${FIRST_SOURCE_OCTET + Math.floor(index / perSourceAddress)}`;
-          conns.push(new Connection(target, source, recorder, settle));
-        };
-        if (count === 0) resolve();
-        while (next < Math.min(count, CONNECT_CONCURRENCY)) startOne();
+      const result = await connectLightSockets(count, conns.length, perSourceAddress, (source, settle) => {
+        conns.push(new Connection(target, source, recorder, settle));
       });
       for (let i = conns.length - 1; i >= 0; i--) if (conns[i]?.dead) conns.splice(i, 1);
-      return { ms: performance.now() - started, open, failed };
+      return result;
     },
     trim(keep) {
       while (conns.length > keep) conns.pop()?.destroy();
@@ -157,50 +118,42 @@ interface Recorder {
   closed(): void;
 }
 
-/** One client socket: upgrade, then frames. */
+/** One client: its light socket, subscribed as its protocol asks, reading bench events' `t`. */
 class Connection {
-  readonly #socket: net.Socket;
+  readonly #socket: LightWebSocket;
   readonly #protocol: ClientProtocol;
   readonly #recorder: Recorder;
   #settle: ((ok: boolean) => void) | null;
-  #upgraded = false;
-  #pending: Buffer | null = null;
-  dead = false;
 
   constructor(target: SwarmTarget, source: string, recorder: Recorder, settle: (ok: boolean) => void) {
     this.#protocol = target.protocol;
     this.#recorder = recorder;
     this.#settle = settle;
-    this.#socket = net.connect({
-      host: '127.0.0.1',
-      port: target.port,
-      localAddress: source,
-      onread: {
-        buffer: READ_BUFFER,
-        callback: (bytes: number, buffer: Uint8Array) => {
-          this.#onRead(buffer, bytes);
-          return true;
+    this.#socket = new LightWebSocket(
+      { port: target.port, path: target.path, source, clock: eventClockUs },
+      {
+        open: (socket) => {
+          if (this.#protocol === 'hub') socket.sendText(JOIN_ROOM);
+          if (this.#protocol === 'ws') this.#ready(true);
+        },
+        message: (data, start, end, arrival) => {
+          const t = tailTimestamp(data, start, end);
+          if (t >= 0) this.#recorder.event(t, arrival);
+          else this.#onControlMessage(data.subarray(start, end));
+        },
+        closed: () => {
+          if (this.#settle) this.#ready(false);
+          else this.#recorder.closed();
         },
       },
-    });
-    this.#socket.setNoDelay(true);
-    this.#socket.on('connect', () => {
-      this.#socket.write(
-        `GET ${target.path} HTTP/1.1\r\nHost: 127.0.0.1:${target.port}\r\nUpgrade: websocket\r\n` +
-          `Connection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n` +
-          'Sec-WebSocket-Version: 13\r\n\r\n',
-      );
-    });
-    this.#socket.on('error', () => this.#socket.destroy());
-    this.#socket.on('close', () => {
-      this.dead = true;
-      if (this.#settle) this.#ready(false);
-      else this.#recorder.closed();
-    });
+    );
+  }
+
+  get dead(): boolean {
+    return this.#socket.dead;
   }
 
   destroy(): void {
-    this.dead = true;
     this.#socket.destroy();
   }
 
@@ -208,65 +161,6 @@ class Connection {
     const settle = this.#settle;
     this.#settle = null;
     settle?.(ok);
-  }
-
-  #onRead(buffer: Uint8Array, bytes: number): void {
-    const arrival = eventClockUs();
-    const chunk = Buffer.from(buffer.buffer, buffer.byteOffset, bytes);
-    const data = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
-    this.#pending = null;
-    let offset = 0;
-    if (!this.#upgraded) {
-      const end = data.indexOf(HEADER_END);
-      if (end < 0) {
-        this.#pending = Buffer.from(data);
-        return;
-      }
-      if (!data.subarray(0, end).toString('latin1').startsWith('HTTP/1.1 101')) {
-        this.#socket.destroy();
-        return;
-      }
-      this.#upgraded = true;
-      offset = end + HEADER_END.length;
-      if (this.#protocol === 'hub') this.#send(OPCODE_TEXT, JOIN_ROOM);
-      if (this.#protocol === 'ws') this.#ready(true);
-    }
-    const length = data.length;
-    while (offset + 2 <= length) {
-      const opcode = (data[offset] as number) & 0x0f;
-      let size = (data[offset + 1] as number) & 0x7f;
-      let header = 2;
-      if (size === 126) {
-        if (offset + 4 > length) break;
-        size = data.readUInt16BE(offset + 2);
-        header = 4;
-      } else if (size === 127) {
-        if (offset + 10 > length) break;
-        size = data.readUInt32BE(offset + 6);
-        header = 10;
-      }
-      const end = offset + header + size;
-      if (end > length) break;
-      this.#onFrame(opcode, data, offset + header, end, arrival);
-      offset = end;
-    }
-    // The read buffer is reused by the next read: keep a copy of the incomplete frame.
-    if (offset < length) this.#pending = Buffer.from(data.subarray(offset));
-  }
-
-  #onFrame(opcode: number, data: Buffer, start: number, end: number, arrival: number): void {
-    if (opcode === OPCODE_TEXT || opcode === OPCODE_BINARY) {
-      const t = tailTimestamp(data, start, end);
-      if (t >= 0) {
-        this.#recorder.event(t, arrival);
-        return;
-      }
-      this.#onControlMessage(data.subarray(start, end));
-    } else if (opcode === OPCODE_PING) {
-      this.#send(OPCODE_PONG, Buffer.from(data.subarray(start, end)));
-    } else if (opcode === OPCODE_CLOSE) {
-      this.#socket.destroy();
-    }
   }
 
   /** Protocol messages other than bench events: subscription confirmations and Engine.IO pings. */
@@ -277,20 +171,9 @@ class Connection {
     }
     if (this.#protocol !== 'socketio') return;
     // Engine.IO v4 packets: 0 open, 2 ping, 4 message (Socket.IO 0 connect = "40").
-    if (payload.length === 1 && payload[0] === 0x32) this.#send(OPCODE_TEXT, ENGINE_IO_PONG);
-    else if (payload[0] === 0x30) this.#send(OPCODE_TEXT, ENGINE_IO_CONNECT);
+    if (payload.length === 1 && payload[0] === 0x32) this.#socket.sendText(ENGINE_IO_PONG);
+    else if (payload[0] === 0x30) this.#socket.sendText(ENGINE_IO_CONNECT);
     else if (this.#settle && payload[0] === 0x34 && payload[1] === 0x30) this.#ready(true);
-  }
-
-  /** A client frame (masked, as RFC 6455 requires of clients); only small frames are sent. */
-  #send(opcode: number, payload: Buffer): void {
-    const mask = randomBytes(4);
-    const frame = Buffer.allocUnsafe(6 + payload.length);
-    frame[0] = 0x80 | opcode;
-    frame[1] = 0x80 | payload.length;
-    mask.copy(frame, 2);
-    for (let i = 0; i < payload.length; i++) frame[6 + i] = (payload[i] as number) ^ (mask[i & 3] as number);
-    this.#socket.write(frame);
   }
 }
 

@@ -5,6 +5,7 @@ import { DEFAULT_RATE_LIMIT_PRESENCE_ACCOUNTS } from '../src/config/configDefaul
 import { VIEWERS_COUNT_WINDOW_MS } from '../src/realtime/TrailingCoalescer.js';
 import { RequestSigner } from '../test/support/RequestSigner.js';
 import { testPair } from '../test/support/testPair.js';
+import { loopbackSourceAddress } from './support/loopbackSourceAddress.js';
 import { reliabilityScale } from './support/reliabilityScale.js';
 import { reportFigure } from './support/reportFigure.js';
 import { type ServerProcess, startServerProcess } from './support/startServerProcess.js';
@@ -32,8 +33,9 @@ interface Member {
 async function joinMembers(server: ServerProcess, total: number): Promise<Member[]> {
   return Promise.all(
     Array.from({ length: total }, async (_, index) => {
-      const localAddress = `127.0.1.${1 + Math.floor(index / MEMBERS_PER_ADDRESS)}`;
-      const socket = new WebSocket(server.wsUrl, { localAddress });
+      const socket = new WebSocket(server.wsUrl, {
+        localAddress: loopbackSourceAddress(index, MEMBERS_PER_ADDRESS),
+      });
       const member: Member = { socket, frames: 0, last: undefined };
       const joined = new Promise<void>((resolve, reject) => {
         socket.once('error', reject);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WS_SIGN_INS_PER_IP } from '../src/realtime/SignInBudget.js';
 import { FakeLiveKitServer } from '../test/support/FakeLiveKitServer.js';
 import { RedisServer, redisAvailable } from '../test/support/RedisServer.js';
 import { RequestSigner } from '../test/support/RequestSigner.js';
@@ -10,6 +11,7 @@ import { testPair } from '../test/support/testPair.js';
 import { WsAuthSigner } from '../test/support/WsAuthSigner.js';
 import { WsTestClient } from '../test/support/WsTestClient.js';
 import { webhookSender } from '../test/support/webhookSender.js';
+import { loopbackSourceAddress } from './support/loopbackSourceAddress.js';
 import { reliabilityScale } from './support/reliabilityScale.js';
 import { reportFigure } from './support/reportFigure.js';
 import { type ServerProcess, startServerProcess } from './support/startServerProcess.js';
@@ -47,6 +49,9 @@ class Secrets {
     return [...this.#values].filter(([value]) => text.includes(value)).map(([, what]) => what);
   }
 }
+
+/** Sign-in frames one round sends: a signed auth frame and a token frame. */
+const WS_SIGN_INS_PER_ROUND = 2;
 
 describe('secrets never in the logs of a server logging at debug', () => {
   const { counts } = reliabilityScale();
@@ -161,14 +166,19 @@ describe('secrets never in the logs of a server logging at debug', () => {
       secrets.add('webhook authorization', delivery.authorization);
       expect((await webhooks.deliver(delivery)).status).toBe(200);
 
-      // The WebSocket: a token in the URL, a signed auth frame, a token frame.
-      const ws = await WsTestClient.connect(`${server.wsUrl}?token=${refreshed.body.accessToken as string}`);
-      const frame = wsSigner.frame(alice);
+      // The WebSocket: a token in the URL, a signed auth frame, a token frame. Each round signs in
+      // as its own account from its own address, within the sign-in budgets (not this test's subject).
+      const wsClient = { localAddress: loopbackSourceAddress(i, WS_SIGN_INS_PER_IP / WS_SIGN_INS_PER_ROUND) };
+      const ws = await WsTestClient.connect(
+        `${server.wsUrl}?token=${refreshed.body.accessToken as string}`,
+        wsClient,
+      );
+      const frame = wsSigner.frame(testPair('sr25519', `Secrets/${i}`));
       secrets.add('WebSocket auth signature', frame.signature);
       ws.send(frame);
       await ws.nextOfType('auth:ok');
       await ws.close();
-      const withToken = await WsTestClient.connect(server.wsUrl);
+      const withToken = await WsTestClient.connect(server.wsUrl, wsClient);
       withToken.send({ type: 'auth', token: refreshed.body.accessToken });
       await withToken.nextOfType('auth:ok');
       await withToken.close();

@@ -4,8 +4,10 @@ import { connect, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BUFFERED_BYTES } from '../src/realtime/ClientConnection.js';
+import { WS_MAX_CONNECTIONS_PER_IP } from '../src/realtime/WebSocketGateway.js';
 import { RedisServer } from '../test/support/RedisServer.js';
 import { WsTestClient } from '../test/support/WsTestClient.js';
+import { loopbackSourceAddress } from './support/loopbackSourceAddress.js';
 import { reliabilityScale } from './support/reliabilityScale.js';
 import { reportFigure } from './support/reportFigure.js';
 import { type ServerProcess, startServerProcess } from './support/startServerProcess.js';
@@ -28,8 +30,8 @@ const { counts } = reliabilityScale();
  * A WebSocket client written by hand, so it can stop reading entirely: it upgrades, joins the room,
  * waits for `room:joined`, then never reads another byte.
  */
-async function stalledMember(port: number): Promise<Socket> {
-  const socket = connect(port, '127.0.0.1');
+async function stalledMember(port: number, localAddress: string): Promise<Socket> {
+  const socket = connect({ port, host: '127.0.0.1', localAddress });
   await once(socket, 'connect');
   socket.write(
     `GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
@@ -88,7 +90,10 @@ describe('slow WebSocket consumers while a room is flooded (issue 14 item 5)', (
     const reader = await WsTestClient.connect(server.wsUrl);
     reader.send({ type: 'join-room', roomId: ROOM_ID });
     await reader.nextOfType('room:joined');
-    for (let i = 0; i < counts.slowConsumers; i++) sockets.push(await stalledMember(port));
+    // Spread over addresses: at the full scale they are as many as one address may open (the per-IP cap).
+    for (let i = 0; i < counts.slowConsumers; i++) {
+      sockets.push(await stalledMember(port, loopbackSourceAddress(i, WS_MAX_CONNECTIONS_PER_IP)));
+    }
     const droppedBefore = await droppedClients(server);
 
     // The room's events as another instance relays them (presence frames), padded to 1 KiB.

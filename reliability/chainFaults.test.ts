@@ -66,6 +66,32 @@ async function untilTokenServed(server: ServerProcess, since: number): Promise<n
   }
 }
 
+/** What a client got of `expected` distinct events (`ids` as received), printed as the lost and duplicated figures (goals 0 and 0). */
+function reportDelivery(
+  fault: string,
+  ids: string[],
+  expected: number,
+): { lost: number; duplicated: number } {
+  const unique = new Set(ids).size;
+  const lost = expected - unique;
+  const duplicated = ids.length - unique;
+  reportFigure({
+    name: `${fault}: events lost (of ${expected})`,
+    value: lost,
+    unit: 'events',
+    goal: '0',
+    met: lost === 0,
+  });
+  reportFigure({
+    name: `${fault}: events duplicated`,
+    value: duplicated,
+    unit: 'events',
+    goal: '0',
+    met: duplicated === 0,
+  });
+  return { lost, duplicated };
+}
+
 describe('a chain node hung, then killed, under a room with a WebSocket watcher (issue 14 item 5)', () => {
   /** Where the node keeps its blocks, so that, killed and started again, it continues its chain. */
   let basePath: string;
@@ -132,26 +158,12 @@ describe('a chain node hung, then killed, under a room with a WebSocket watcher 
     await delivered(2 * TRANSACTIONS_EACH_SIDE);
     await watcher.settle();
 
-    const expected = 2 * TRANSACTIONS_EACH_SIDE;
-    const ids = eventIds();
-    const unique = new Set(ids).size;
-    const lost = expected - unique;
-    const duplicated = ids.length - unique;
     const window = `${counts.faultWindowMs / 1000} s`;
-    reportFigure({
-      name: `chain node hung ${window}: events lost (of ${expected})`,
-      value: lost,
-      unit: 'events',
-      goal: '0',
-      met: lost === 0,
-    });
-    reportFigure({
-      name: `chain node hung ${window}: events duplicated`,
-      value: duplicated,
-      unit: 'events',
-      goal: '0',
-      met: duplicated === 0,
-    });
+    const { lost, duplicated } = reportDelivery(
+      `chain node hung ${window}`,
+      eventIds(),
+      2 * TRANSACTIONS_EACH_SIDE,
+    );
     reportFigure({
       name: `chain node hung ${window}: resume → first new event at the client`,
       value: recoverMs,
@@ -186,26 +198,12 @@ describe('a chain node hung, then killed, under a room with a WebSocket watcher 
     await delivered(before + 2 * TRANSACTIONS_EACH_SIDE);
     await watcher.settle();
 
-    const expected = 2 * TRANSACTIONS_EACH_SIDE;
-    const ids = eventIds().slice(before);
-    const unique = new Set(ids).size;
-    const lost = expected - unique;
-    const duplicated = ids.length - unique;
     const window = `${counts.faultWindowMs / 1000} s`;
-    reportFigure({
-      name: `chain node killed ${window}: events lost (of ${expected})`,
-      value: lost,
-      unit: 'events',
-      goal: '0',
-      met: lost === 0,
-    });
-    reportFigure({
-      name: `chain node killed ${window}: events duplicated`,
-      value: duplicated,
-      unit: 'events',
-      goal: '0',
-      met: duplicated === 0,
-    });
+    const { lost, duplicated } = reportDelivery(
+      `chain node killed ${window}`,
+      eventIds().slice(before),
+      2 * TRANSACTIONS_EACH_SIDE,
+    );
     reportFigure({
       name: `chain node killed ${window}: restarted → first viewer token 200`,
       value: tokenMs,

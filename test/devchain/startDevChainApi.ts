@@ -52,11 +52,26 @@ export async function startDevChainApi(
       // An extrinsic watch or subscription still open is reported by polkadot.js as cut off.
       const noise = captureConsoleNoise(CHAIN_DISCONNECT_NOISE);
       try {
+        // disconnect() only starts the close; the cut-off requests are reported when it completes
+        // (on a busy box, after dev.close() has resolved), so the console is held until then.
+        const closed = untilDisconnected(provider);
         await api.disconnect();
+        await closed;
         await dev.close();
       } finally {
         noise.restore();
       }
     },
   };
+}
+
+/** Resolves once `provider` has handled its connection's close (at once when not connected). */
+function untilDisconnected(provider: WsProvider): Promise<void> {
+  if (!provider.isConnected) return Promise.resolve();
+  return new Promise((resolve) => {
+    const off = provider.on('disconnected', () => {
+      off();
+      resolve();
+    });
+  });
 }

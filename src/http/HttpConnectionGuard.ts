@@ -25,7 +25,7 @@ const IN_FLIGHT_RETRY_AFTER_SECONDS = 1;
 export const GuardRefusal = {
   /** The server holds `maxConnections` already (the socket is dropped before it is set up). */
   Connections: 'connections',
-  /** This address holds `maxConnectionsPerIp` already (the socket is destroyed at once). */
+  /** This address holds `maxConnectionsPerIp` already (closed as it is accepted). */
   ConnectionsPerIp: 'connections_per_ip',
   /** This client has `maxInFlightPerIp` requests in progress (answered 429). */
   InFlightPerIp: 'in_flight_per_ip',
@@ -33,7 +33,7 @@ export const GuardRefusal = {
   Pipelined: 'pipelined',
   /** A response unread past `stalledResponseMs` (closed). */
   Stalled: 'stalled',
-  /** A connection of an address in its cooldown after pipelining (destroyed at once). */
+  /** A connection of an address in its cooldown after pipelining (closed as it is accepted). */
   Cooldown: 'cooldown',
 } as const;
 export type GuardRefusal = (typeof GuardRefusal)[keyof typeof GuardRefusal];
@@ -77,8 +77,9 @@ interface Connection {
  * stall the service for everyone (a client pipelining requests on 300 sockets without reading the
  * answers grew the server by 270–470 MB and kept it busy for 40 s after it left):
  * - connections: at most `maxConnections` in all (Node drops the socket before setting it up) and
- *   `maxConnectionsPerIp` per address (destroyed on arrival: no bytes are read or written, the
- *   client sees a reset; cheaper and surer than a 503 it may never read);
+ *   `maxConnectionsPerIp` per address (closed as it is accepted, before Node makes a Socket of it:
+ *   no bytes are read or written, the client sees a reset; cheaper and surer than a 503 it may never
+ *   read);
  * - per connection: a response the client does not read pauses reading from it (Node would go on
  *   parsing and running pipelined requests), and closes it if still unread after
  *   `stalledResponseMs`; more than `maxPipelined` unfinished requests close it, the rest of what
@@ -127,6 +128,8 @@ export class HttpConnectionGuard {
     // Node closes sockets past it before making a Socket of them, and says so with 'drop'.
     server.maxConnections = this.#options.maxConnections;
     server.on('drop', () => this.#options.onRefused?.(GuardRefusal.Connections));
+    // Refused connections are closed as they are accepted, before Node makes a Socket of them.
+    server.on('listening', () => this.#refuseOnAccept(server));
     // Before Node's own listener, which sets up a parser for the socket.
     server.prependListener('connection', (socket: Socket) => this.#connected(socket));
     server.prependListener('upgrade', (req: IncomingMessage) => this.#upgraded(req.socket));
@@ -139,6 +142,48 @@ export class HttpConnectionGuard {
     };
   }
 
+  /**
+   * Wraps the listening handle's accept callback so that a connection the guard refuses on arrival
+   * is closed there, as Node closes those past `maxConnections`: no Socket, stream state or
+   * listeners are made for it. A flood reconnecting at once (~3,600–5,000 connections a second, all
+   * refused during its cooldown) otherwise had a Socket made and destroyed for each, and V8 promotes
+   * those to the old generation (~2 KB each, their handle holds them until closed): +100–200 MB of
+   * garbage between major GCs. This reaches into Node's internals (`server._handle.onconnection`,
+   * `getpeername`); where they are not as expected the 'connection' listener refuses instead.
+   */
+  #refuseOnAccept(server: Server): void {
+    const handle = (server as unknown as { _handle?: { onconnection?: unknown } | null })._handle;
+    const accept = handle?.onconnection;
+    if (handle === undefined || handle === null || typeof accept !== 'function') return;
+    handle.onconnection = (error: unknown, client?: AcceptedHandle) => {
+      if (error === 0 && client !== undefined && typeof client.getpeername === 'function') {
+        const peer: { address?: string } = {};
+        client.getpeername(peer);
+        const reason = peer.address === undefined ? undefined : this.#refusal(this.#addressKey(peer.address));
+        if (reason !== undefined) {
+          client.close();
+          this.#options.onRefused?.(reason);
+          return;
+        }
+      }
+      (accept as (error: unknown, client?: AcceptedHandle) => void).call(handle, error, client);
+    };
+  }
+
+  /** The per-address count's key of `remote`, `undefined` for a trusted proxy (not capped). */
+  #addressKey(remote: string): string | undefined {
+    return this.#options.clients.trust(remote, 0) ? undefined : clientIpKeyOf(remote);
+  }
+
+  /** Why a new connection from `address` is refused on arrival, if it is. */
+  #refusal(address: string | undefined): GuardRefusal | undefined {
+    if (address === undefined) return undefined;
+    if (this.#coolingDown(address)) return GuardRefusal.Cooldown;
+    if ((this.#perAddress.get(address) ?? 0) >= this.#options.maxConnectionsPerIp)
+      return GuardRefusal.ConnectionsPerIp;
+    return undefined;
+  }
+
   #connected(socket: Socket): void {
     const remote = socket.remoteAddress;
     if (remote === undefined) {
@@ -146,21 +191,14 @@ export class HttpConnectionGuard {
       socket.destroy();
       return;
     }
-    const address = this.#options.clients.trust(remote, 0) ? undefined : clientIpKeyOf(remote);
-    if (address !== undefined) {
-      if (this.#coolingDown(address)) {
-        socket.destroy();
-        this.#options.onRefused?.(GuardRefusal.Cooldown);
-        return;
-      }
-      const count = (this.#perAddress.get(address) ?? 0) + 1;
-      if (count > this.#options.maxConnectionsPerIp) {
-        socket.destroy();
-        this.#options.onRefused?.(GuardRefusal.ConnectionsPerIp);
-        return;
-      }
-      this.#perAddress.set(address, count);
+    const address = this.#addressKey(remote);
+    const reason = this.#refusal(address);
+    if (reason !== undefined) {
+      socket.destroy();
+      this.#options.onRefused?.(reason);
+      return;
     }
+    if (address !== undefined) this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
     const conn: Connection = {
       socket,
       address,
@@ -279,6 +317,12 @@ export class HttpConnectionGuard {
   #release(client: string): void {
     decrement(this.#inFlight, client);
   }
+}
+
+/** A connection Node's listening handle accepted, before it is made a Socket. */
+interface AcceptedHandle {
+  getpeername?: (out: { address?: string }) => number;
+  close(): void;
 }
 
 const TOO_MANY_IN_FLIGHT_BODY = Buffer.from(

@@ -37,6 +37,8 @@ interface Guarded {
   serverSocket(index: number): Promise<Socket>;
   /** Resolves once `count` connections have been accepted (or dropped) by the server. */
   connectionCount(count: number): Promise<void>;
+  /** Connections the server made a Socket of ('connection' events) so far. */
+  sockets(): number;
   server: Server;
 }
 
@@ -120,6 +122,7 @@ async function startGuarded(
       connections >= count
         ? Promise.resolve()
         : new Promise((resolve) => connectionWaiters.push({ count, resolve })),
+    sockets: () => serverSockets.length,
     server,
   };
 }
@@ -180,7 +183,7 @@ describe('HttpConnectionGuard', () => {
     s.releaseHeld();
   });
 
-  it('refuses new connections of an address that pipelined, until its cooldown ends; other addresses are served', async () => {
+  it('refuses new connections of an address that pipelined, until its cooldown ends, before they are made Sockets; other addresses are served', async () => {
     let now = 0;
     const s = await startGuarded({ pipeliningCooldownMs: 10_000, now: () => now });
     const attacker = await openRawSocket({ port: s.port, localAddress: '127.0.0.8' });
@@ -193,6 +196,7 @@ describe('HttpConnectionGuard', () => {
     again.resume();
     await socketClosed(again);
     expect(s.refusals).toEqual(['pipelined', 'cooldown']);
+    expect(s.sockets()).toBe(1);
     expect((await fetchFrom(s.port, '/ok', { localAddress: '127.0.0.9' })).status).toBe(200);
 
     now += 10_000;
@@ -295,7 +299,7 @@ describe('HttpConnectionGuard', () => {
     s.releaseHeld();
   });
 
-  it('resets connections past the per-address cap at once, while other addresses connect', async () => {
+  it('resets connections past the per-address cap at once, before they are made Sockets, while other addresses connect', async () => {
     const s = await startGuarded({ maxConnectionsPerIp: 2 });
     const first = await openRawSocket({ port: s.port, localAddress: '127.0.0.3' });
     await openRawSocket({ port: s.port, localAddress: '127.0.0.3' });
@@ -309,6 +313,7 @@ describe('HttpConnectionGuard', () => {
     await socketClosed(third);
     expect(answered).toBe(false);
     expect(s.refusals).toEqual(['connections_per_ip']);
+    expect(s.sockets()).toBe(2);
     expect((await fetchFrom(s.port, '/ok', { localAddress: '127.0.0.4' })).status).toBe(200);
 
     first.destroy();

@@ -32,7 +32,6 @@ export class FinalizedBlockFollower {
   readonly #resetHandlers: ResetHandler[] = [];
   readonly #advanceHandlers: AdvanceHandler[] = [];
   #cursor: BlockRef | null = null;
-  #genesis: string | null = null;
   #target = 0;
   #queue: Promise<void> = Promise.resolve();
   #unsubscribeHeads: (() => void) | null = null;
@@ -128,21 +127,19 @@ export class FinalizedBlockFollower {
   }
 
   async #sync(): Promise<void> {
-    const genesis = await this.#chain.blockHash(0);
     const head = await this.#chain.finalizedHead();
     this.#target = Math.max(this.#target, head.number);
-    if (await this.#sameChain(genesis, head)) {
+    if (await this.#sameChain(head)) {
       this.#onCursorChain = true;
       await this.#catchUp(head);
     } else {
       if (this.#cursor !== null) {
         this.#logger.warn(
-          { genesis, head: head.number, cursor: this.#cursor.number },
+          { head: head.number, cursor: this.#cursor.number },
           'chain changed (another chain, or a node restarted without its blocks): restarting from its head',
         );
       }
       await this.#reset(head);
-      this.#genesis = genesis;
       this.#onCursorChain = true;
     }
     if (!this.#unsubscribeHeads) {
@@ -154,10 +151,13 @@ export class FinalizedBlockFollower {
     }
   }
 
-  /** Whether the node's finalized chain still holds the cursor (finalized blocks never change on one chain). */
-  async #sameChain(genesis: string | null, head: BlockRef): Promise<boolean> {
+  /**
+   * Whether the node's finalized chain still holds the cursor (finalized blocks never change on one
+   * chain; another network or a new chain has another block at that number, genesis included).
+   */
+  async #sameChain(head: BlockRef): Promise<boolean> {
     const cursor = this.#cursor;
-    if (cursor === null || genesis !== this.#genesis || head.number < cursor.number) return false;
+    if (cursor === null || head.number < cursor.number) return false;
     return (await this.#chain.blockHash(cursor.number)) === cursor.hash;
   }
 

@@ -17,8 +17,8 @@ import { reliabilityScale } from './support/reliabilityScale.js';
 import { reportFigure } from './support/reportFigure.js';
 import { spawnTsxProcess } from './support/spawnTsxProcess.js';
 import { type ServerProcess, startServerProcess } from './support/startServerProcess.js';
+import { watchRssGrowth } from './support/watchRssGrowth.js';
 
-const MIB = 1024 * 1024;
 /** The goals of issue 14: another client's p99 while one address floods, and after it leaves. */
 const P99_GOAL_MS = 100;
 const RSS_GROWTH_GOAL_MB = 100;
@@ -158,7 +158,7 @@ describe('floods from one address (issue 14 item 1, issue 20 item 5)', () => {
   it('a client pipelining without reading neither stalls another address nor holds the server after it leaves', async () => {
     const quietEnds = Date.now() + BASELINE_MS;
     const quiet = await victim.measure(() => Date.now() >= quietEnds);
-    const baselineRss = server.rssBytes();
+    const rss = watchRssGrowth(server.rssBytes, RSS_SAMPLE_MS);
     const port = Number(new URL(server.baseUrl).port);
     const attacker = spawnTsxProcess(
       'reliability/support/pipeliningAttack.ts',
@@ -174,10 +174,6 @@ describe('floods from one address (issue 14 item 1, issue 20 item 5)', () => {
       {},
     );
     await attacker.log.waitFor((line) => line === ATTACKING);
-    let peakRss = baselineRss;
-    const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, server.rssBytes());
-    }, RSS_SAMPLE_MS);
 
     const attackEnds = Date.now() + counts.floodSeconds * 1000;
     const during = await victim.measure(() => Date.now() >= attackEnds);
@@ -185,14 +181,13 @@ describe('floods from one address (issue 14 item 1, issue 20 item 5)', () => {
     // Gone: its process has exited, and the kernel has closed its sockets.
     const leftAt = Date.now();
     const after = await victim.measure(() => Date.now() >= leftAt + AFTER_ATTACK_MS);
-    clearInterval(sampler);
+    const rssGrowthMb = rss.stop();
 
     const summaryLine = attacker.log.lines().find((line) => line.startsWith('{'));
     const summary: PipeliningAttackSummary = PipeliningAttackSummary.parse(JSON.parse(summaryLine ?? '{}'));
     const afterLeft = [...after.live, ...after.token].sort((a, b) => a.at - b.at);
     const recoveredMs = Math.round(recoveredAt(afterLeft, leftAt + AFTER_ATTACK_MS) - leftAt);
     const settled = afterLeft.filter((t) => t.at >= leftAt + RECOVERED_AFTER_MS).map((t) => t.ms);
-    const rssGrowthMb = Math.round((peakRss - baselineRss) / MIB);
     const p99Live = percentile(
       during.live.map((t) => t.ms),
       0.99,

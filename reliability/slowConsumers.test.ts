@@ -11,6 +11,7 @@ import { loopbackSourceAddress } from './support/loopbackSourceAddress.js';
 import { reliabilityScale } from './support/reliabilityScale.js';
 import { reportFigure } from './support/reportFigure.js';
 import { type ServerProcess, startServerProcess } from './support/startServerProcess.js';
+import { watchRssGrowth } from './support/watchRssGrowth.js';
 
 const ROOM_ID = 0;
 /** The room's channel of the Redis relay (REDIS_KEY_PREFIX default `livestream:`). */
@@ -101,11 +102,8 @@ describe('slow WebSocket consumers while a room is flooded (issue 14 item 5)', (
       const head = `{"type":"viewer:joined","roomId":${ROOM_ID},"address":"flood-${i}-`;
       return `flood-peer\n${head}${'x'.repeat(FRAME_BYTES - head.length - 2)}"}`;
     };
-    const rssBefore = server.rssBytes();
-    let rssPeak = rssBefore;
-    const sampler = setInterval(() => {
-      rssPeak = Math.max(rssPeak, server.rssBytes());
-    }, RSS_SAMPLE_MS);
+    const rss = watchRssGrowth(server.rssBytes, RSS_SAMPLE_MS);
+    let growthMb: number;
     try {
       // As fast as a reading member takes it (each batch once it has the one before): this box's
       // speed sets the pace, and the stalled members fall behind all the same.
@@ -118,13 +116,11 @@ describe('slow WebSocket consumers while a room is flooded (issue 14 item 5)', (
         await reader.next((m) => String(m.address).startsWith(last), DELIVERY_TIMEOUT_MS);
       }
     } finally {
-      clearInterval(sampler);
+      growthMb = rss.stop();
     }
-    rssPeak = Math.max(rssPeak, server.rssBytes());
 
     const received = reader.all((m) => String(m.address).startsWith('flood-')).length;
     const dropped = (await droppedClients(server)) - droppedBefore;
-    const growthMb = Math.round((rssPeak - rssBefore) / MIB);
     const floodMb = Math.round((counts.floodFrames * FRAME_BYTES) / MIB);
     reportFigure({
       name: `slow consumers: dropped at the ${MAX_BUFFERED_BYTES / MIB} MiB bound (of ${counts.slowConsumers}, room flooded with ${floodMb} MB)`,
